@@ -1,0 +1,1 @@
+"""Ons Plan: one household, one plan, one regisseur."""

@@ -1,0 +1,70 @@
+"""The composition root. ``create_app(settings)`` builds the whole app; importing does nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.template.config import TemplateConfig
+
+from server.config import Settings
+from server.db import make_engine
+from server.errors import EXCEPTION_HANDLERS
+from server.middleware import RequestContextMiddleware, configure_logging, security_headers_middleware
+from server.routes import ROUTE_HANDLERS
+from server.routes.guard import authorise
+from server.web import StaticManifest, build_template_engine
+
+CSRF_COOKIE = "onsplan_csrf"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+
+    engine = make_engine(settings)
+    db_config = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        before_send_handler="autocommit_include_redirects",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        create_all=False,
+    )
+    manifest = StaticManifest()
+    template_engine = build_template_engine(manifest)
+
+    async def dispose_engine(app: Litestar) -> None:
+        await engine.dispose()
+
+    state: dict[str, Any] = {"settings": settings, "db_config": db_config, "static_manifest": manifest}
+    app = Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        plugins=[SQLAlchemyPlugin(config=db_config)],
+        guards=[authorise],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        template_config=TemplateConfig(engine=template_engine),
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State(state),
+        on_shutdown=[dispose_engine],
+        openapi_config=None,
+        debug=False,
+    )
+    # Wrapped around the router itself (not per route) so that every response gets a request id and the
+    # security headers, including the 404 for a path no route knows.
+    security_headers = security_headers_middleware(hsts=settings.uses_tls)
+    app.asgi_handler = security_headers(RequestContextMiddleware(app.asgi_handler))
+    return app

@@ -1,0 +1,1 @@
+"""Sign-in: passkeys (WebAuthn), enrolment links, server-side sessions, rate limits."""

@@ -1,0 +1,1 @@
+"""The domain: model, policy, lifecycle and use cases. Knows nothing of HTTP."""

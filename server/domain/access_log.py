@@ -1,0 +1,97 @@
+"""The access log ("Wie keek in ons plan"): append-only and hash-chained per household."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.models import AccessLogEntry, Organisation, Role, utcnow
+from server.domain.policy import Actor, Relation
+
+# The role a person looked in, as shown to the household.
+RELATION_ROLE = {
+    Relation.REGISSEUR: Role.REGISSEUR,
+    Relation.TEAM_COLLEAGUE: Role.REGISSEUR,
+    Relation.PARTNER_WITH_SHARE: Role.PARTNER_PROFESSIONAL,
+    Relation.NETWORK_WITH_SHARE: Role.NETWORK_MEMBER,
+    Relation.VOLUNTEER_ACCEPTED: Role.VOLUNTEER,
+    Relation.TEAM_LEAD: Role.TEAM_LEAD,
+    Relation.ADMIN: Role.ADMIN,
+}
+
+
+def _entry_hash(entry: AccessLogEntry) -> str:
+    fields = [
+        entry.prev_hash,
+        str(entry.household_id),
+        str(entry.actor_id),
+        entry.actor_role,
+        entry.organisation_name,
+        entry.resource,
+        entry.action,
+        entry.created_at.isoformat(),
+    ]
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+async def record_look(
+    session: AsyncSession, *, actor: Actor, relation: Relation, household_id: uuid.UUID, resource: str
+) -> AccessLogEntry:
+    role = RELATION_ROLE.get(relation, Role.HOUSEHOLD_MEMBER)
+    organisation_name = ""
+    for assignment in actor.roles:
+        if assignment.role == role and assignment.organisation_id:
+            organisation = await session.get(Organisation, assignment.organisation_id)
+            organisation_name = organisation.name if organisation else ""
+            break
+    prev_hash = await session.scalar(
+        select(AccessLogEntry.entry_hash)
+        .where(AccessLogEntry.household_id == household_id)
+        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+        .limit(1)
+    )
+    entry = AccessLogEntry(
+        household_id=household_id,
+        actor_id=actor.id,
+        actor_name=actor.person.display_name,
+        actor_role=str(role),
+        organisation_name=organisation_name,
+        resource=resource,
+        action="read",
+        created_at=utcnow(),
+        prev_hash=prev_hash or "",
+    )
+    entry.entry_hash = _entry_hash(entry)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def entries_for(
+    session: AsyncSession, household_id: uuid.UUID, limit: int = 200
+) -> list[AccessLogEntry]:
+    result = await session.scalars(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.household_id == household_id)
+        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def chain_is_intact(session: AsyncSession, household_id: uuid.UUID) -> bool:
+    """Recompute every hash from the first entry on; any change or gap breaks the chain."""
+    result = await session.scalars(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.household_id == household_id)
+        .order_by(AccessLogEntry.created_at, AccessLogEntry.id)
+    )
+    previous = ""
+    for entry in result:
+        if entry.prev_hash != previous or _entry_hash(entry) != entry.entry_hash:
+            return False
+        previous = entry.entry_hash
+    return True

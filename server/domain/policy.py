@@ -1,0 +1,236 @@
+"""Who may do what: the one authorisation policy (DESIGN.md section 5).
+
+Every route declares one ``Action`` (or ``PUBLIC``). The guard in ``server/routes/guard.py`` asks
+``decide`` with the person's relation to the household the route is about. Nothing else decides access.
+
+A relation is what a person *is* to a household: a member, its regisseur, a colleague in the same team,
+and so on. Roles alone never open a dossier: a team lead or admin has no relation that reads content.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.models import (
+    PROFESSIONAL_ROLES,
+    Household,
+    Member,
+    Person,
+    Phase,
+    Role,
+    RoleAssignment,
+    Trajectory,
+)
+
+PUBLIC = "public"
+
+
+class Action(enum.StrEnum):
+    # Any signed-in person, about themselves: their home page, their passkeys.
+    SIGNED_IN = "signed_in"
+    # Household-scoped reads and writes.
+    HOUSEHOLD_VIEW = "household.view"
+    PLAN_READ = "plan.read"
+    PLAN_WRITE = "plan.write"
+    RATINGS_READ = "ratings.read"
+    INVOLVED_READ = "involved.read"
+    TIMELINE_READ = "timeline.read"
+    ACCESS_LOG_READ = "access_log.read"
+    MEMBER_ENROL = "member.enrol"
+    # Not about one household.
+    HOUSEHOLD_REGISTER = "household.register"
+    CASELOAD_READ = "caseload.read"
+    PEOPLE_MANAGE = "people.manage"
+    VOLUNTEERS_MANAGE = "volunteers.manage"
+
+
+HOUSEHOLD_ACTIONS = frozenset(
+    {
+        Action.HOUSEHOLD_VIEW,
+        Action.PLAN_READ,
+        Action.PLAN_WRITE,
+        Action.RATINGS_READ,
+        Action.INVOLVED_READ,
+        Action.TIMELINE_READ,
+        Action.ACCESS_LOG_READ,
+        Action.MEMBER_ENROL,
+    }
+)
+
+
+class Relation(enum.StrEnum):
+    MEMBER = "member"
+    REGISSEUR = "regisseur"
+    TEAM_COLLEAGUE = "team_colleague"
+    PARTNER_WITH_SHARE = "partner_with_share"
+    NETWORK_WITH_SHARE = "network_with_share"
+    VOLUNTEER_ACCEPTED = "volunteer_accepted"
+    TEAM_LEAD = "team_lead"
+    ADMIN = "admin"
+
+
+# The table of DESIGN.md section 5, for the household-scoped actions. Content shown to relations with a
+# share is narrowed to what was shared, by the plan's own queries.
+HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
+    Action.HOUSEHOLD_VIEW: frozenset(
+        {
+            Relation.MEMBER,
+            Relation.REGISSEUR,
+            Relation.PARTNER_WITH_SHARE,
+            Relation.NETWORK_WITH_SHARE,
+            Relation.VOLUNTEER_ACCEPTED,
+        }
+    ),
+    Action.PLAN_READ: frozenset(
+        {Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE, Relation.NETWORK_WITH_SHARE}
+    ),
+    Action.PLAN_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE}),
+    Action.INVOLVED_READ: frozenset(
+        {Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE, Relation.NETWORK_WITH_SHARE}
+    ),
+    Action.TIMELINE_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.ACCESS_LOG_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.MEMBER_ENROL: frozenset({Relation.REGISSEUR}),
+}
+
+# Actions that are not about one household: which roles may perform them.
+ROLE_RULES: dict[Action, frozenset[Role]] = {
+    Action.SIGNED_IN: frozenset(Role),
+    Action.HOUSEHOLD_REGISTER: frozenset({Role.REGISSEUR}),
+    Action.CASELOAD_READ: frozenset({Role.REGISSEUR, Role.TEAM_LEAD}),
+    Action.PEOPLE_MANAGE: frozenset({Role.ADMIN}),
+    Action.VOLUNTEERS_MANAGE: frozenset({Role.VOLUNTEER_COORDINATOR}),
+}
+
+# Relations from which a read is a look from outside the household, and so is logged.
+OUTSIDE_HOUSEHOLD = frozenset(Relation) - {Relation.MEMBER}
+
+# Preference when a person has several relations to one household (e.g. a regisseur who is also in
+# the network): the first one that allows the action is the one logged.
+RELATION_ORDER = (
+    Relation.MEMBER,
+    Relation.REGISSEUR,
+    Relation.PARTNER_WITH_SHARE,
+    Relation.NETWORK_WITH_SHARE,
+    Relation.VOLUNTEER_ACCEPTED,
+    Relation.TEAM_COLLEAGUE,
+    Relation.TEAM_LEAD,
+    Relation.ADMIN,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person with their active roles."""
+
+    person: Person
+    roles: tuple[RoleAssignment, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.person.id
+
+    @property
+    def role_names(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.roles)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_professional(self) -> bool:
+        return bool(self.role_names & PROFESSIONAL_ROLES)
+
+    def teams(self, role: Role) -> frozenset[uuid.UUID]:
+        return frozenset(r.team_id for r in self.roles if r.role == role and r.team_id)
+
+
+def actor_for(person: Person) -> Actor:
+    return Actor(person=person, roles=tuple(r for r in person.roles if r.revoked_at is None))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    relation: Relation | None = None
+
+    @property
+    def must_log(self) -> bool:
+        return self.allowed and self.relation in OUTSIDE_HOUSEHOLD
+
+
+def decide_role(actor: Actor | None, action: Action) -> bool:
+    if actor is None:
+        return False
+    return bool(actor.role_names & ROLE_RULES[action])
+
+
+def decide(relations: frozenset[Relation], action: Action) -> Decision:
+    allowed = HOUSEHOLD_RULES[action]
+    for relation in RELATION_ORDER:
+        if relation in relations and relation in allowed:
+            return Decision(True, relation)
+    return Decision(False)
+
+
+async def relations_to_household(
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
+) -> frozenset[Relation]:
+    """Everything this person is to this household. A missing household has no relations."""
+    household = await session.get(Household, household_id)
+    if household is None or household.municipality_id != actor.person.municipality_id:
+        return frozenset()
+    relations: set[Relation] = set()
+    is_member = await session.scalar(
+        select(Member.id).where(Member.household_id == household_id, Member.person_id == actor.id).limit(1)
+    )
+    if is_member:
+        relations.add(Relation.MEMBER)
+    regisseur_id = await session.scalar(
+        select(Trajectory.regisseur_id)
+        .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
+        .order_by(Trajectory.started_on.desc())
+        .limit(1)
+    )
+    if regisseur_id == actor.id and actor.has_role(Role.REGISSEUR):
+        relations.add(Relation.REGISSEUR)
+    for role in actor.roles:
+        if role.household_id == household_id and role.role == Role.NETWORK_MEMBER:
+            relations.add(Relation.NETWORK_WITH_SHARE)
+        if role.household_id == household_id and role.role == Role.VOLUNTEER:
+            relations.add(Relation.VOLUNTEER_ACCEPTED)
+        if role.household_id == household_id and role.role == Role.PARTNER_PROFESSIONAL:
+            relations.add(Relation.PARTNER_WITH_SHARE)
+    if household.team_id in actor.teams(Role.REGISSEUR) and Relation.REGISSEUR not in relations:
+        relations.add(Relation.TEAM_COLLEAGUE)
+    if household.team_id in actor.teams(Role.TEAM_LEAD):
+        relations.add(Relation.TEAM_LEAD)
+    if actor.has_role(Role.ADMIN):
+        relations.add(Relation.ADMIN)
+    return frozenset(relations)
+
+
+async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
+    result = await session.scalars(
+        select(Household)
+        .join(Member, Member.household_id == Household.id)
+        .where(Member.person_id == actor.id)
+    )
+    return list(result)
+
+
+async def caseload(session: AsyncSession, actor: Actor) -> list[tuple[Household, Trajectory]]:
+    """The regisseur's own households with their open trajectory."""
+    result = await session.execute(
+        select(Household, Trajectory)
+        .join(Trajectory, Trajectory.household_id == Household.id)
+        .where(Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN)
+        .order_by(Household.name)
+    )
+    return [(h, t) for h, t in result.tuples()]

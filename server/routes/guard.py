@@ -1,0 +1,94 @@
+"""The one guard every route passes through. It loads the signed-in person and asks the policy.
+
+A route states ``opt={"policy": Action.X}`` or ``opt={"policy": PUBLIC}``; a route without either is
+refused here (and a test fails on it). Refusals about a household answer 404, like a missing record,
+so that nobody learns whether a household exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server import i18n
+from server.auth import sessions
+from server.config import Settings
+from server.domain import access_log
+from server.domain.errors import NotAllowed, NotFound, NotSignedIn
+from server.domain.models import Person
+from server.domain.policy import (
+    HOUSEHOLD_ACTIONS,
+    PUBLIC,
+    Action,
+    Actor,
+    actor_for,
+    decide,
+    decide_role,
+    relations_to_household,
+)
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def db_session(connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncSession:
+    config = connection.app.state.db_config
+    return config.provide_session(connection.app.state, connection.scope)  # type: ignore[no-any-return]
+
+
+async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    """Read the session cookie once per request and remember the result on the request state."""
+    state = connection.state
+    if "actor" in state:
+        return state.actor  # type: ignore[no-any-return]
+    settings: Settings = connection.app.state.settings
+    db = db_session(connection)
+    web_session = await sessions.load(db, connection.cookies.get(sessions.COOKIE_NAME), settings)
+    actor = None
+    if web_session is not None and web_session.person_id is not None:
+        person = await db.get(Person, web_session.person_id)
+        if person is not None:
+            actor = actor_for(person)
+            if person.locale:
+                i18n.current_locale.set(person.locale)
+    state.web_session = web_session
+    state.actor = actor
+    return actor
+
+
+async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    policy = handler.opt.get("policy")
+    if policy is None:
+        # A route that forgot to declare its policy is closed, not open.
+        raise NotAllowed
+    if handler.opt.get("assets"):
+        return
+    actor = await load_actor(connection)
+    if policy == PUBLIC:
+        return
+    if actor is None:
+        raise NotSignedIn
+    action = Action(policy)
+    if action not in HOUSEHOLD_ACTIONS:
+        if not decide_role(actor, action):
+            raise NotAllowed
+        return
+    household_id = connection.path_params.get("household_id")
+    if not isinstance(household_id, uuid.UUID):
+        raise NotFound
+    db = db_session(connection)
+    decision = decide(await relations_to_household(db, actor, household_id), action)
+    if not decision.allowed or decision.relation is None:
+        raise NotFound
+    connection.state.relation = decision.relation
+    if decision.must_log and connection.scope.get("method") in READ_METHODS:
+        await access_log.record_look(
+            db,
+            actor=actor,
+            relation=decision.relation,
+            household_id=household_id,
+            resource=str(handler.opt.get("resource", action.value)),
+        )

@@ -1,0 +1,90 @@
+"""Pages and files anyone may reach: the start page, health checks, static files, the service worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.response import File, Template
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.policy import PUBLIC
+from server.web import SERVICE_WORKER_PATH, StaticManifest, render
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@get("/", name="public.start", opt={"policy": PUBLIC})
+async def start_page(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "pages/public/start.html", {"actor": request.state.actor})
+
+
+@get("/health/live", name="health.live", opt={"policy": PUBLIC, "assets": True}, cache_control=None)
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/health/ready", name="health.ready", opt={"policy": PUBLIC, "assets": True})
+async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
+    try:
+        await db_session.execute(text("SELECT 1"))
+    except Exception:
+        return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return Response({"status": "ok", "database": "ok"})
+
+
+@get(
+    "/static/{path:path}",
+    name="public.static",
+    opt={"policy": PUBLIC, "assets": True},
+    include_in_schema=False,
+)
+async def static_file(request: Request[Any, Any, Any], path: str) -> File:
+    manifest: StaticManifest = request.app.state.static_manifest
+    entry = manifest.by_url.get(path.lstrip("/"))
+    if entry is None:
+        raise NotFoundException
+    return File(
+        path=entry.path,
+        media_type=entry.media_type,
+        content_disposition_type="inline",
+        headers={"Cache-Control": IMMUTABLE},
+        etag=None,
+    )
+
+
+@get("/sw.js", name="public.service_worker", opt={"policy": PUBLIC, "assets": True}, include_in_schema=False)
+async def service_worker() -> Response[bytes]:
+    # The worker must be re-checked on every visit so that a new version reaches people quickly.
+    return Response(
+        SERVICE_WORKER_PATH.read_bytes(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
+
+
+@get(
+    "/manifest.webmanifest",
+    name="public.manifest",
+    opt={"policy": PUBLIC, "assets": True},
+    include_in_schema=False,
+)
+async def web_manifest(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    manifest: StaticManifest = request.app.state.static_manifest
+    body = {
+        "name": "Ons Plan",
+        "short_name": "Ons Plan",
+        "lang": "nl",
+        "start_url": "/mijn",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#154273",
+        "icons": [{"src": manifest.url("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return Response(body, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
+
+
+ROUTES = [start_page, live, ready, static_file, service_worker, web_manifest]

@@ -1,0 +1,111 @@
+"""Templates, fingerprinted static files, and the one helper that answers a full page or a fragment."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+
+from server import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = ROOT / "web" / "templates"
+STATIC_DIR = ROOT / "web" / "static"
+SERVICE_WORKER_PATH = ROOT / "service_worker" / "sw.js"
+STATIC_PREFIX = "/static"
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    path: Path
+    fingerprint: str
+    media_type: str
+
+
+class StaticManifest:
+    """Every file under web/static with a content hash, so its URL changes when its content does.
+
+    Built once when the app is created; files are served with a one-year immutable cache.
+    """
+
+    def __init__(self, directory: Path = STATIC_DIR) -> None:
+        self.by_url: dict[str, StaticFile] = {}
+        self._url_of: dict[str, str] = {}
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            logical = path.relative_to(directory).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.suffix == ".webmanifest":
+                media_type = "application/manifest+json"
+            entry = StaticFile(path=path, fingerprint=digest, media_type=media_type)
+            stem, dot, suffix = logical.rpartition(".")
+            hashed = f"{stem}.{digest}.{suffix}" if dot else f"{logical}.{digest}"
+            self.by_url[hashed] = entry
+            self._url_of[logical] = f"{STATIC_PREFIX}/{hashed}"
+
+    def url(self, logical: str) -> str:
+        """The fingerprinted URL of a static file; an unknown name is a programming error."""
+        return self._url_of[logical]
+
+    def urls(self) -> dict[str, str]:
+        return dict(self._url_of)
+
+
+def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    static_urls = manifest.urls()
+    env.globals["static_url"] = static_urls.__getitem__
+    env.globals["current_locale"] = i18n.current_locale.get
+    return JinjaTemplateEngine.from_environment(env)
+
+
+def is_fragment_request(request: Request[Any, Any, Any]) -> bool:
+    """An htmx request that wants only the fragment: not boosted and not a history restore."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request[Any, Any, Any],
+    page: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """Answer the full page, or only ``partial`` when htmx asks for the fragment.
+
+    The page includes the same partial file, so both answers show the same thing.
+    """
+    name = partial if partial and is_fragment_request(request) else page
+    return Template(
+        template_name=name,
+        context=dict(context or {}),
+        status_code=status_code,
+        headers={"Vary": "HX-Request"},
+    )
+
+
+def see_other(path: str) -> Redirect:
+    """Post/Redirect/Get: a form that succeeded answers 303 See Other."""
+    return Redirect(path=path, status_code=303)
