@@ -48,6 +48,16 @@ def error_response(request: Request[Any, Any, Any], status: int, message: str | 
     )
 
 
+DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (
+    (domain.NotFound, 404),
+    (domain.NotAllowed, 403),
+    (domain.InvalidInput, 400),
+    (domain.IllegalTransition, 409),
+    (domain.VersionConflict, 409),
+    (domain.TooManyAttempts, 429),
+)
+
+
 def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, domain.NotSignedIn):
         if is_fragment_request(request):
@@ -56,14 +66,7 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
         if request.url.query:
             target += "?" + request.url.query
         return Redirect(path=f"/inloggen?volgende={quote(target, safe='')}", status_code=303)
-    status = {
-        domain.NotFound: 404,
-        domain.NotAllowed: 403,
-        domain.InvalidInput: 400,
-        domain.IllegalTransition: 409,
-        domain.VersionConflict: 409,
-        domain.TooManyAttempts: 429,
-    }.get(type(exc), 400)
+    status = next((code for kind, code in DOMAIN_STATUS if isinstance(exc, kind)), 400)
     message = _(exc.message) if isinstance(exc, domain.DomainError) else None
     return error_response(request, status, message)
 

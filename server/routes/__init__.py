@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.routes import public
+from server.routes import auth, demo, households, me, public, staff
 
-ROUTE_HANDLERS: list[Any] = [*public.ROUTES]
+ROUTE_HANDLERS: list[Any] = [
+    *public.ROUTES,
+    *auth.ROUTES,
+    *me.ROUTES,
+    *households.ROUTES,
+    *staff.ROUTES,
+    *demo.ROUTES,
+]

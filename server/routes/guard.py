@@ -15,7 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import i18n
-from server.auth import sessions
+from server.auth import ratelimit, sessions
 from server.config import Settings
 from server.domain import access_log
 from server.domain.errors import NotAllowed, NotFound, NotSignedIn
@@ -66,6 +66,10 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
         raise NotAllowed
     if handler.opt.get("assets"):
         return
+    if handler.opt.get("rate_limited"):
+        settings: Settings = connection.app.state.settings
+        client = connection.client.host if connection.client else "unknown"
+        await ratelimit.hit(connection.app.state.db_config.get_engine(), f"{handler.name}:{client}", settings.rate_limit_per_minute)
     actor = await load_actor(connection)
     if policy == PUBLIC:
         return

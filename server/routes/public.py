@@ -6,19 +6,31 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File, Template
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.config import Settings
 from server.domain.policy import PUBLIC
+from server.routes.deps import DbSession
 from server.web import SERVICE_WORKER_PATH, StaticManifest, render
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @get("/", name="public.start", opt={"policy": PUBLIC})
-async def start_page(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "pages/public/start.html", {"actor": request.state.actor})
+async def start_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
+    settings: Settings = request.app.state.settings
+    demo = []
+    if settings.demo_mode and request.state.actor is None:
+        from server.demo import demo_people  # demo data code is loaded only in demo mode
+
+        demo = [(label, person) for label, person in await demo_people(db_session)]
+    return render(
+        request,
+        "pages/public/start.html",
+        {"actor": request.state.actor, "demo": demo, "signed_out": request.query_params.get("uitgelogd") == "1"},
+    )
 
 
 @get("/health/live", name="health.live", opt={"policy": PUBLIC, "assets": True}, cache_control=None)
@@ -27,7 +39,7 @@ async def live() -> dict[str, str]:
 
 
 @get("/health/ready", name="health.ready", opt={"policy": PUBLIC, "assets": True})
-async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
+async def ready(db_session: DbSession) -> Response[dict[str, str]]:
     try:
         await db_session.execute(text("SELECT 1"))
     except Exception:
@@ -41,7 +53,7 @@ async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
     opt={"policy": PUBLIC, "assets": True},
     include_in_schema=False,
 )
-async def static_file(request: Request[Any, Any, Any], path: str) -> File:
+async def static_file(request: Request[Any, Any, Any], path: FromPath[str]) -> File:
     manifest: StaticManifest = request.app.state.static_manifest
     entry = manifest.by_url.get(path.lstrip("/"))
     if entry is None:

@@ -1,0 +1,311 @@
+"""People, their roles, and registering a household (the short form; the full intake comes later)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.errors import InvalidInput, NotAllowed, NotFound
+from server.domain.models import (
+    Household,
+    Member,
+    Organisation,
+    OrganisationKind,
+    Passkey,
+    Person,
+    Phase,
+    ReferralSource,
+    Role,
+    RoleAssignment,
+    Team,
+    Trajectory,
+)
+from server.domain.policy import Actor
+from server.domain.timeline import record_event
+
+MAX_NAME = 80
+MAX_MEMBERS = 12
+
+
+def clean(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+async def create_person(
+    db: AsyncSession,
+    *,
+    municipality_id: uuid.UUID,
+    display_name: str,
+    role: Role,
+    team_id: uuid.UUID | None = None,
+    organisation_id: uuid.UUID | None = None,
+    household_id: uuid.UUID | None = None,
+) -> Person:
+    person = Person(municipality_id=municipality_id, display_name=display_name)
+    person.roles = [
+        RoleAssignment(role=role, team_id=team_id, organisation_id=organisation_id, household_id=household_id)
+    ]
+    db.add(person)
+    await db.flush()
+    return person
+
+
+@dataclass
+class MemberInput:
+    first_name: str
+    is_adult: bool
+
+
+@dataclass
+class HouseholdInput:
+    name: str
+    wijk: str = ""
+    address: str = ""
+    phone: str = ""
+    referral_source: str = ReferralSource.ZELF.value
+    referred_by: str = ""
+    members: list[MemberInput] = field(default_factory=list)
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        self.name = clean(self.name)
+        self.members = [MemberInput(clean(m.first_name), m.is_adult) for m in self.members if clean(m.first_name)]
+        if not self.name:
+            errors["name"] = "Geef het huishouden een naam, bijvoorbeeld de achternaam."
+        elif len(self.name) > 120:
+            errors["name"] = "De naam is te lang (hoogstens 120 tekens)."
+        if len(self.wijk) > 80:
+            errors["wijk"] = "De wijk is te lang (hoogstens 80 tekens)."
+        if len(self.address) > 200:
+            errors["address"] = "Het adres is te lang (hoogstens 200 tekens)."
+        if len(self.phone) > 40:
+            errors["phone"] = "Het telefoonnummer is te lang (hoogstens 40 tekens)."
+        if self.referral_source not in {s.value for s in ReferralSource}:
+            errors["referral_source"] = "Kies hoe het huishouden bij ons kwam."
+        if not any(m.is_adult for m in self.members):
+            errors["members"] = "Vul ten minste één volwassene in."
+        elif any(len(m.first_name) > MAX_NAME for m in self.members):
+            errors["members"] = "Een voornaam is te lang (hoogstens 80 tekens)."
+        elif len(self.members) > MAX_MEMBERS:
+            errors["members"] = "Vul hoogstens twaalf leden in."
+        if errors:
+            raise InvalidInput(errors)
+
+
+async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInput) -> Household:
+    """A regisseur registers a household: members, an account for each adult, and a trajectory."""
+    data.validate()
+    teams = actor.teams(Role.REGISSEUR)
+    if not teams:
+        raise NotAllowed
+    team_id = sorted(teams)[0]
+    household = Household(
+        municipality_id=actor.person.municipality_id,
+        team_id=team_id,
+        name=data.name,
+        wijk=clean(data.wijk),
+        address=clean(data.address),
+        phone=clean(data.phone),
+    )
+    db.add(household)
+    await db.flush()
+    for item in data.members:
+        person_id = None
+        if item.is_adult:
+            person = await create_person(
+                db,
+                municipality_id=household.municipality_id,
+                display_name=item.first_name,
+                role=Role.HOUSEHOLD_MEMBER,
+                household_id=household.id,
+            )
+            person_id = person.id
+        db.add(Member(household_id=household.id, person_id=person_id, first_name=item.first_name, is_adult=item.is_adult))
+    db.add(
+        Trajectory(
+            household_id=household.id,
+            phase=Phase.AANMELDING,
+            regisseur_id=actor.id,
+            referral_source=ReferralSource(data.referral_source),
+            referred_by=clean(data.referred_by)[:120],
+        )
+    )
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household.id,
+        actor=actor.person,
+        kind="household.registered",
+        detail={"members": len(data.members)},
+    )
+    return household
+
+
+async def member_of(db: AsyncSession, household_id: uuid.UUID, member_id: uuid.UUID) -> Member:
+    member = await db.scalar(select(Member).where(Member.id == member_id, Member.household_id == household_id))
+    if member is None:
+        raise NotFound
+    return member
+
+
+async def person_of_member(db: AsyncSession, member: Member) -> Person:
+    if member.person_id is None:
+        raise NotFound("Alleen volwassen leden krijgen een eigen toegang.")
+    person = await db.get(Person, member.person_id)
+    if person is None:
+        raise NotFound
+    return person
+
+
+async def passkeys_of(db: AsyncSession, person_id: uuid.UUID) -> list[Passkey]:
+    result = await db.scalars(select(Passkey).where(Passkey.person_id == person_id).order_by(Passkey.created_at))
+    return list(result)
+
+
+async def passkey_counts(db: AsyncSession, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not person_ids:
+        return {}
+    rows = await db.execute(
+        select(Passkey.person_id, func.count()).where(Passkey.person_id.in_(person_ids)).group_by(Passkey.person_id)
+    )
+    return {person_id: int(count) for person_id, count in rows.tuples()}
+
+
+async def revoke_all_passkeys(db: AsyncSession, person: Person, by: Actor, household_id: uuid.UUID | None) -> int:
+    """Lost phone: every passkey of the person stops working at once; the step is logged."""
+    result = await db.execute(delete(Passkey).where(Passkey.person_id == person.id))
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if household_id is not None:
+        await record_event(
+            db,
+            household_id=household_id,
+            actor=by.person,
+            kind="person.passkeys_revoked",
+            detail={"person_name": person.display_name, "count": count},
+        )
+    return count
+
+
+async def household_team(db: AsyncSession, household_id: uuid.UUID) -> Team | None:
+    household = await db.get(Household, household_id)
+    return await db.get(Team, household.team_id) if household else None
+
+
+async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation:
+    for assignment in actor.roles:
+        if assignment.role == Role.VOLUNTEER_COORDINATOR and assignment.organisation_id:
+            organisation = await db.get(Organisation, assignment.organisation_id)
+            if organisation and organisation.kind == OrganisationKind.VOLUNTEER:
+                return organisation
+    raise NotAllowed
+
+
+# Roles an admin may give; which context each needs.
+ADMIN_ROLES: dict[Role, str] = {
+    Role.REGISSEUR: "team",
+    Role.TEAM_LEAD: "team",
+    Role.PARTNER_PROFESSIONAL: "organisation",
+    Role.VOLUNTEER_COORDINATOR: "organisation",
+    Role.ADMIN: "",
+}
+
+
+async def create_staff(
+    db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str
+) -> Person:
+    """The functional admin creates a professional, team lead, coordinator or admin of their gemeente."""
+    errors: dict[str, str] = {}
+    name = clean(name)
+    if not name:
+        errors["name"] = "Vul een naam in."
+    elif len(name) > 120:
+        errors["name"] = "De naam is te lang (hoogstens 120 tekens)."
+    chosen = Role(role) if role in Role._value2member_map_ else None
+    if chosen is None or chosen not in ADMIN_ROLES:
+        errors["role"] = "Kies een rol."
+    team_id = organisation_id = None
+    if chosen is not None and ADMIN_ROLES.get(chosen):
+        try:
+            context_uuid = uuid.UUID(context_id)
+        except ValueError:
+            context_uuid = None
+        if ADMIN_ROLES[chosen] == "team":
+            team = await db.get(Team, context_uuid) if context_uuid else None
+            if team is None or team.municipality_id != actor.person.municipality_id:
+                errors["context"] = "Kies het team waarin deze persoon werkt."
+            else:
+                team_id = team.id
+        else:
+            organisation = await db.get(Organisation, context_uuid) if context_uuid else None
+            wanted = OrganisationKind.VOLUNTEER if chosen is Role.VOLUNTEER_COORDINATOR else OrganisationKind.PARTNER
+            if (
+                organisation is None
+                or organisation.municipality_id != actor.person.municipality_id
+                or organisation.kind != wanted
+            ):
+                errors["context"] = "Kies de organisatie waar deze persoon werkt."
+            else:
+                organisation_id = organisation.id
+    if errors or chosen is None:
+        raise InvalidInput(errors)
+    return await create_person(
+        db,
+        municipality_id=actor.person.municipality_id,
+        display_name=name,
+        role=chosen,
+        team_id=team_id,
+        organisation_id=organisation_id,
+    )
+
+
+async def create_volunteer(db: AsyncSession, actor: Actor, *, name: str) -> Person:
+    organisation = await volunteer_organisation(db, actor)
+    name = clean(name)
+    if not name:
+        raise InvalidInput({"name": "Vul een naam in."})
+    if len(name) > 120:
+        raise InvalidInput({"name": "De naam is te lang (hoogstens 120 tekens)."})
+    return await create_person(
+        db,
+        municipality_id=organisation.municipality_id,
+        display_name=name,
+        role=Role.VOLUNTEER,
+        organisation_id=organisation.id,
+    )
+
+
+async def staff_of(db: AsyncSession, actor: Actor) -> list[Person]:
+    """People the admin manages: everyone in the gemeente with a professional or coordinator role."""
+    roles = [r.value for r in ADMIN_ROLES]
+    result = await db.scalars(
+        select(Person)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(Person.municipality_id == actor.person.municipality_id, RoleAssignment.role.in_(roles))
+        .order_by(Person.display_name)
+        .distinct()
+    )
+    return list(result)
+
+
+async def volunteers_of(db: AsyncSession, actor: Actor) -> list[Person]:
+    organisation = await volunteer_organisation(db, actor)
+    result = await db.scalars(
+        select(Person)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(RoleAssignment.organisation_id == organisation.id, RoleAssignment.role == Role.VOLUNTEER)
+        .order_by(Person.display_name)
+        .distinct()
+    )
+    return list(result)
+
+
+async def managed_person(db: AsyncSession, actor: Actor, person_id: uuid.UUID, *, volunteers: bool) -> Person:
+    """A person this admin (or coordinator) may issue links for; anyone else looks like nobody."""
+    candidates = await (volunteers_of(db, actor) if volunteers else staff_of(db, actor))
+    for person in candidates:
+        if person.id == person_id:
+            return person
+    raise NotFound

@@ -1,0 +1,213 @@
+"""A household's own pages: overview, enrolment links for its members, timeline, and who looked."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy import select
+
+from server.auth import enrolment
+from server.domain import access_log, people, timeline
+from server.domain.errors import InvalidInput, NotFound
+from server.domain.models import Household, Person, ReferralSource, Team, Trajectory
+from server.domain.people import HouseholdInput, MemberInput
+from server.domain.policy import Action, Actor, Relation
+from server.i18n import gettext as _
+from server.presenters import access_log_sentence, day, moment, phase_label, referral_label, timeline_sentence
+from server.routes.deps import DbSession
+from server.routes.links import remember_link, show_link
+from server.web import render, see_other
+
+MEMBER_ROWS = 6
+
+
+async def _household(db: DbSession, household_id: uuid.UUID) -> Household:
+    household = await db.get(Household, household_id)
+    if household is None:
+        raise NotFound
+    return household
+
+
+@get("/huishoudens/nieuw", name="household.new", opt={"policy": Action.HOUSEHOLD_REGISTER})
+async def new_household(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "pages/households/new.html", _form_context(HouseholdInput(name=""), {}))
+
+
+def _form_context(data: HouseholdInput, errors: dict[str, str]) -> dict[str, Any]:
+    members = list(data.members) + [MemberInput("", False)] * max(0, MEMBER_ROWS - len(data.members))
+    return {
+        "data": data,
+        "members": members,
+        "errors": {field: _(message) for field, message in errors.items()},
+        "referral_sources": [(s.value, referral_label(s.value)) for s in ReferralSource],
+    }
+
+
+@post("/huishoudens/nieuw", name="household.create", opt={"policy": Action.HOUSEHOLD_REGISTER}, status_code=200)
+async def create_household(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+    form = await request.form()
+    members = [
+        MemberInput(str(form.get(f"member_{i}_name", "")), form.get(f"member_{i}_adult") == "ja")
+        for i in range(MEMBER_ROWS)
+    ]
+    data = HouseholdInput(
+        name=str(form.get("name", "")),
+        wijk=str(form.get("wijk", "")),
+        address=str(form.get("address", "")),
+        phone=str(form.get("phone", "")),
+        referral_source=str(form.get("referral_source", "")),
+        referred_by=str(form.get("referred_by", "")),
+        members=members,
+    )
+    actor: Actor = request.state.actor
+    try:
+        household = await people.register_household(db_session, actor, data)
+    except InvalidInput as exc:
+        # Nothing is stored; the form comes back with what was typed and a message per field.
+        data.members = members
+        return render(request, "pages/households/new.html", _form_context(data, exc.errors), status_code=400)
+    return see_other(f"/huishoudens/{household.id}")
+
+
+@get(
+    "/huishoudens/{household_id:uuid}",
+    name="household.overview",
+    opt={"policy": Action.HOUSEHOLD_VIEW, "resource": "household"},
+)
+async def household_overview(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    relation: Relation = request.state.relation
+    trajectory = await db_session.scalar(
+        select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
+    )
+    regisseur = await db_session.get(Person, trajectory.regisseur_id) if trajectory and trajectory.regisseur_id else None
+    team = await db_session.get(Team, household.team_id)
+    person_ids = [m.person_id for m in household.members if m.person_id]
+    counts = await people.passkey_counts(db_session, person_ids) if relation is Relation.REGISSEUR else {}
+    return render(
+        request,
+        "pages/households/overview.html",
+        {
+            "household": household,
+            "trajectory": trajectory,
+            "phase": phase_label(trajectory.phase) if trajectory else "",
+            "started": day(trajectory.started_on) if trajectory else "",
+            "regisseur": regisseur,
+            "team": team,
+            "is_member": relation is Relation.MEMBER,
+            "is_regisseur": relation is Relation.REGISSEUR,
+            "passkey_counts": counts,
+        },
+    )
+
+
+@post(
+    "/huishoudens/{household_id:uuid}/leden/{member_id:uuid}/link",
+    name="household.member.link",
+    opt={"policy": Action.MEMBER_ENROL},
+    status_code=303,
+)
+async def issue_member_link(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    member_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    actor: Actor = request.state.actor
+    member = await people.member_of(db_session, household_id, member_id)
+    person = await people.person_of_member(db_session, member)
+    link = await enrolment.issue(
+        db_session, person=person, created_by=actor.person, origin=request.app.state.settings.origin
+    )
+    await timeline.record_event(
+        db_session,
+        household_id=household_id,
+        actor=actor.person,
+        kind="person.link_issued",
+        detail={"person_name": person.display_name},
+    )
+    remember_link(request, link, back=f"/huishoudens/{household_id}")
+    return see_other(f"/huishoudens/{household_id}/link")
+
+
+@get(
+    "/huishoudens/{household_id:uuid}/link",
+    name="household.member.link_show",
+    opt={"policy": Action.MEMBER_ENROL, "resource": "enrolment"},
+)
+async def show_member_link(request: Request[Any, Any, Any], household_id: FromPath[uuid.UUID]) -> Response[Any]:
+    return show_link(request, fallback=f"/huishoudens/{household_id}")
+
+
+@post(
+    "/huishoudens/{household_id:uuid}/leden/{member_id:uuid}/passkeys-intrekken",
+    name="household.member.revoke",
+    opt={"policy": Action.MEMBER_ENROL},
+    status_code=303,
+)
+async def revoke_member_passkeys(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    member_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    member = await people.member_of(db_session, household_id, member_id)
+    person = await people.person_of_member(db_session, member)
+    await people.revoke_all_passkeys(db_session, person, request.state.actor, household_id)
+    return see_other(f"/huishoudens/{household_id}?ingetrokken=1")
+
+
+@get(
+    "/huishoudens/{household_id:uuid}/inzage",
+    name="household.access_log",
+    opt={"policy": Action.ACCESS_LOG_READ, "resource": "access_log.read"},
+)
+async def access_log_page(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    entries = await access_log.entries_for(db_session, household_id)
+    return render(
+        request,
+        "pages/households/access_log.html",
+        {
+            "household": household,
+            "lines": [access_log_sentence(e) for e in entries],
+            "intact": await access_log.chain_is_intact(db_session, household_id),
+        },
+    )
+
+
+@get(
+    "/huishoudens/{household_id:uuid}/tijdlijn",
+    name="household.timeline",
+    opt={"policy": Action.TIMELINE_READ, "resource": "timeline.read"},
+)
+async def timeline_page(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    events = await timeline.events_for(db_session, household_id)
+    return render(
+        request,
+        "pages/households/timeline.html",
+        {"household": household, "events": [(moment(e.created_at), timeline_sentence(e)) for e in events]},
+    )
+
+
+ROUTES = [
+    new_household,
+    create_household,
+    household_overview,
+    issue_member_link,
+    show_member_link,
+    revoke_member_passkeys,
+    access_log_page,
+    timeline_page,
+]

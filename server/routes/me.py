@@ -1,0 +1,117 @@
+"""The signed-in person's own pages: their overview and their passkeys."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy import select
+
+from server.domain import people, policy
+from server.domain.errors import NotFound
+from server.domain.models import Household, Person, Role, Trajectory
+from server.domain.policy import Action, Actor
+from server.i18n import SUPPORTED_LOCALES
+from server.presenters import day, moment, phase_label, role_label
+from server.routes.deps import DbSession
+from server.web import render, see_other
+
+
+async def team_list(db: DbSession, actor: Actor) -> list[dict[str, str]]:
+    """The team lead's list: which households, which phase, which regisseur; no content."""
+    teams = actor.teams(Role.TEAM_LEAD)
+    if not teams:
+        return []
+    rows = await db.execute(
+        select(Household.name, Trajectory.phase, Person.display_name)
+        .join(Trajectory, Trajectory.household_id == Household.id)
+        .outerjoin(Person, Person.id == Trajectory.regisseur_id)
+        .where(Household.team_id.in_(teams))
+        .order_by(Household.name)
+    )
+    return [{"name": n, "phase": phase_label(p), "regisseur": r or ""} for n, p, r in rows.tuples()]
+
+
+@get("/mijn", name="me.overview", opt={"policy": Action.SIGNED_IN})
+async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
+    actor: Actor = request.state.actor
+    caseload = await policy.caseload(db_session, actor) if actor.has_role(Role.REGISSEUR) else []
+    return render(
+        request,
+        "pages/me/overview.html",
+        {
+            "person": actor.person,
+            "roles": sorted({role_label(r) for r in actor.role_names}),
+            "households": await policy.households_of_member(db_session, actor),
+            "caseload": [(h, phase_label(t.phase)) for h, t in caseload],
+            "team": await team_list(db_session, actor),
+            "is_regisseur": actor.has_role(Role.REGISSEUR),
+            "is_admin": actor.has_role(Role.ADMIN),
+            "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
+            "welcome": request.query_params.get("welkom") == "1",
+        },
+    )
+
+
+@get("/mijn/passkeys", name="me.passkeys", opt={"policy": Action.SIGNED_IN})
+async def passkeys_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
+    actor: Actor = request.state.actor
+    keys = await people.passkeys_of(db_session, actor.id)
+    return render(
+        request,
+        "pages/me/passkeys.html",
+        {
+            "passkeys": [
+                {
+                    "id": k.id,
+                    "name": k.name,
+                    "created": day(k.created_at.date()),
+                    "last_used": moment(k.last_used_at) if k.last_used_at else "",
+                }
+                for k in keys
+            ],
+            "only_one": len(keys) == 1,
+            "error": request.query_params.get("fout") == "laatste",
+            "locales": SUPPORTED_LOCALES,
+            "locale": actor.person.locale or "",
+        },
+    )
+
+
+@post(
+    "/mijn/passkeys/{passkey_id:uuid}/verwijderen",
+    name="me.passkeys.remove",
+    opt={"policy": Action.SIGNED_IN},
+    status_code=303,
+)
+async def remove_passkey(
+    request: Request[Any, Any, Any], db_session: DbSession, passkey_id: FromPath[uuid.UUID]
+) -> Response[Any]:
+    actor: Actor = request.state.actor
+    form = await request.form()
+    keys = await people.passkeys_of(db_session, actor.id)
+    target = next((k for k in keys if k.id == passkey_id), None)
+    if target is None:
+        raise NotFound
+    if len(keys) == 1 and form.get("bevestig") != "ja":
+        # Removing the last passkey locks the person out; only with an explicit confirmation.
+        return see_other("/mijn/passkeys?fout=laatste")
+    await db_session.delete(target)
+    return see_other("/mijn/passkeys?verwijderd=1")
+
+
+@post("/mijn/taal", name="me.language", opt={"policy": Action.SIGNED_IN}, status_code=303)
+async def choose_language(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+    actor: Actor = request.state.actor
+    form = await request.form()
+    choice = str(form.get("locale", ""))
+    person = await db_session.get(Person, actor.id)
+    if person is not None:
+        person.locale = choice if choice in SUPPORTED_LOCALES else None
+    return see_other("/mijn/passkeys")
+
+
+ROUTES = [overview, passkeys_page, remove_passkey, choose_language]

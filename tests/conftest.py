@@ -1,0 +1,123 @@
+"""Test fixtures: a clean database per test, on SQLite by default or on the PostgreSQL server named by
+``ONSPLAN_TEST_DATABASE_URL`` (``make test`` starts one and runs the suite on both)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from server.app import create_app
+from server.config import Settings
+from server.db import make_engine
+from server.domain.models import Municipality
+from server.migrate import upgrade
+
+PG_URL = os.environ.get("ONSPLAN_TEST_DATABASE_URL", "")
+BACKEND = "postgresql" if PG_URL else "sqlite"
+TEST_ORIGIN = "http://testserver.local"
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {BACKEND}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"database backend used: {BACKEND}")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run the migrations once per test session: into a SQLite file that each test copies, or into the
+    PostgreSQL test database that each test empties."""
+    if PG_URL:
+        upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
+    if PG_URL:
+        engine = make_engine(Settings(database_url=PG_URL))
+        tables = [t.name for t in reversed(Municipality.metadata.sorted_tables)]
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+        yield PG_URL
+        return
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-for-tests",
+        origin=TEST_ORIGIN,
+        rp_id="testserver.local",
+        log_level="WARNING",
+        rate_limit_per_minute=1000,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app, base_url=TEST_ORIGIN) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A session of its own for arranging and checking data, beside the app's sessions."""
+    engine = make_engine(settings)
+    maker = async_sessionmaker(engine, expire_on_commit=False)
+    async with maker() as session:
+        yield session
+    await engine.dispose()
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def submit(client: AsyncTestClient[Litestar]) -> Callable[..., Any]:
+    """Open the page with the form, take its CSRF token, and post the form as a browser would."""
+
+    async def _submit(page: str, action: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        page_response = await client.get(page)
+        assert page_response.status_code == 200, page_response.text
+        form = {"_csrf_token": csrf_from(page_response.text), **data}
+        return await client.post(action, data=form, follow_redirects=False, **kwargs)
+
+    return _submit
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for key in list(os.environ):
+        if key.startswith("ONSPLAN_") and key != "ONSPLAN_TEST_DATABASE_URL":
+            monkeypatch.delenv(key, raising=False)
+    yield
