@@ -70,9 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="serve the app")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
-    run.add_argument(
-        "--forwarded-allow-ips", default="127.0.0.1", help="proxies whose X-Forwarded-* to trust"
-    )
+    run.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies whose X-Forwarded-* to trust")
     run.set_defaults(func=cmd_run)
 
     db = sub.add_parser("db", help="database commands")

@@ -43,9 +43,7 @@ def error_response(request: Request[Any, Any, Any], status: int, message: str | 
     accept = request.headers.get("accept", "")
     if "text/html" not in accept and "*/*" not in accept and accept and not is_fragment_request(request):
         return Response(content={"status": status, "message": context["message"]}, status_code=status)
-    return Template(
-        template_name=template, context=context, status_code=status, headers={"Vary": "HX-Request"}
-    )
+    return Template(template_name=template, context=context, status_code=status, headers={"Vary": "HX-Request"})
 
 
 DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (

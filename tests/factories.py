@@ -85,7 +85,9 @@ async def make_household(
 ) -> tuple[Household, list[Person]]:
     await db.refresh(regisseur, ["roles"])
     members = [MemberInput(a, True) for a in adults] + [MemberInput(f"Kind {i + 1}", False) for i in range(children)]
-    household = await register_household(db, actor_for(regisseur), HouseholdInput(name=name, wijk="Molenvliet", members=members))
+    household = await register_household(
+        db, actor_for(regisseur), HouseholdInput(name=name, wijk="Molenvliet", members=members)
+    )
     await db.commit()
     await db.refresh(household, ["members"])
     adults_people = []

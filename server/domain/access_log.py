@@ -70,9 +70,7 @@ async def record_look(
     return entry
 
 
-async def entries_for(
-    session: AsyncSession, household_id: uuid.UUID, limit: int = 200
-) -> list[AccessLogEntry]:
+async def entries_for(session: AsyncSession, household_id: uuid.UUID, limit: int = 200) -> list[AccessLogEntry]:
     result = await session.scalars(
         select(AccessLogEntry)
         .where(AccessLogEntry.household_id == household_id)

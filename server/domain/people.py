@@ -123,7 +123,9 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
                 household_id=household.id,
             )
             person_id = person.id
-        db.add(Member(household_id=household.id, person_id=person_id, first_name=item.first_name, is_adult=item.is_adult))
+        db.add(
+            Member(household_id=household.id, person_id=person_id, first_name=item.first_name, is_adult=item.is_adult)
+        )
     db.add(
         Trajectory(
             household_id=household.id,
@@ -213,9 +215,7 @@ ADMIN_ROLES: dict[Role, str] = {
 }
 
 
-async def create_staff(
-    db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str
-) -> Person:
+async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str) -> Person:
     """The functional admin creates a professional, team lead, coordinator or admin of their gemeente."""
     errors: dict[str, str] = {}
     name = clean(name)

@@ -179,9 +179,7 @@ def decide(relations: frozenset[Relation], action: Action) -> Decision:
     return Decision(False)
 
 
-async def relations_to_household(
-    session: AsyncSession, actor: Actor, household_id: uuid.UUID
-) -> frozenset[Relation]:
+async def relations_to_household(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> frozenset[Relation]:
     """Everything this person is to this household. A missing household has no relations."""
     household = await session.get(Household, household_id)
     if household is None or household.municipality_id != actor.person.municipality_id:
@@ -218,9 +216,7 @@ async def relations_to_household(
 
 async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
     result = await session.scalars(
-        select(Household)
-        .join(Member, Member.household_id == Household.id)
-        .where(Member.person_id == actor.id)
+        select(Household).join(Member, Member.household_id == Household.id).where(Member.person_id == actor.id)
     )
     return list(result)
 

@@ -19,7 +19,9 @@ from server.web import see_other
 
 
 @post("/demo/{person_id:uuid}/link", name="demo.link", opt={"policy": PUBLIC, "rate_limited": True}, status_code=303)
-async def demo_link(request: Request[Any, Any, Any], db_session: DbSession, person_id: FromPath[uuid.UUID]) -> Response[Any]:
+async def demo_link(
+    request: Request[Any, Any, Any], db_session: DbSession, person_id: FromPath[uuid.UUID]
+) -> Response[Any]:
     settings: Settings = request.app.state.settings
     if not settings.demo_mode:
         raise NotFound

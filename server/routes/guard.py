@@ -69,7 +69,9 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     if handler.opt.get("rate_limited"):
         settings: Settings = connection.app.state.settings
         client = connection.client.host if connection.client else "unknown"
-        await ratelimit.hit(connection.app.state.db_config.get_engine(), f"{handler.name}:{client}", settings.rate_limit_per_minute)
+        await ratelimit.hit(
+            connection.app.state.db_config.get_engine(), f"{handler.name}:{client}", settings.rate_limit_per_minute
+        )
     actor = await load_actor(connection)
     if policy == PUBLIC:
         return

@@ -86,7 +86,9 @@ async def household_overview(
     trajectory = await db_session.scalar(
         select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
     )
-    regisseur = await db_session.get(Person, trajectory.regisseur_id) if trajectory and trajectory.regisseur_id else None
+    regisseur = (
+        await db_session.get(Person, trajectory.regisseur_id) if trajectory and trajectory.regisseur_id else None
+    )
     team = await db_session.get(Team, household.team_id)
     person_ids = [m.person_id for m in household.members if m.person_id]
     counts = await people.passkey_counts(db_session, person_ids) if relation is Relation.REGISSEUR else {}

@@ -44,7 +44,9 @@ def show_link(request: Request[Any, Any, Any], *, fallback: str) -> Response[Any
         "name": pending["name"],
         "expires": moment(dt.datetime.fromisoformat(pending["expires"])),
         "back": pending.get("back") or fallback,
-        "qr": enrolment.qr_svg(pending["url"], label=_("QR-code met de aanmeldlink voor %(name)s") % {"name": pending["name"]}),
+        "qr": enrolment.qr_svg(
+            pending["url"], label=_("QR-code met de aanmeldlink voor %(name)s") % {"name": pending["name"]}
+        ),
     }
     response = render(request, "pages/shared/link.html", context)
     response.headers["Cache-Control"] = "no-store"

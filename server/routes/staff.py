@@ -36,9 +36,7 @@ async def _admin_context(db: DbSession, actor: Actor, form: dict[str, str], erro
     )
     staff = await people.staff_of(db, actor)
     return {
-        "staff": [
-            (p, ", ".join(sorted({role_label(r.role) for r in p.roles if r.revoked_at is None}))) for p in staff
-        ],
+        "staff": [(p, ", ".join(sorted({role_label(r.role) for r in p.roles if r.revoked_at is None}))) for p in staff],
         "roles": [(r.value, role_label(r.value)) for r in people.ADMIN_ROLES],
         "teams": teams,
         "partners": [o for o in organisations if o.kind == OrganisationKind.PARTNER],
@@ -69,15 +67,21 @@ async def create_staff(request: Request[Any, Any, Any], db_session: DbSession) -
     return await _issue(request, db_session, person, back=ADMIN, show="/beheer/link")
 
 
-async def _issue(request: Request[Any, Any, Any], db: DbSession, person: Person, *, back: str, show: str) -> Response[Any]:
+async def _issue(
+    request: Request[Any, Any, Any], db: DbSession, person: Person, *, back: str, show: str
+) -> Response[Any]:
     actor: Actor = request.state.actor
     link = await enrolment.issue(db, person=person, created_by=actor.person, origin=request.app.state.settings.origin)
     remember_link(request, link, back=back)
     return see_other(show)
 
 
-@post(f"{ADMIN}/{{person_id:uuid}}/link", name="admin.people.link", opt={"policy": Action.PEOPLE_MANAGE}, status_code=303)
-async def staff_link(request: Request[Any, Any, Any], db_session: DbSession, person_id: FromPath[uuid.UUID]) -> Response[Any]:
+@post(
+    f"{ADMIN}/{{person_id:uuid}}/link", name="admin.people.link", opt={"policy": Action.PEOPLE_MANAGE}, status_code=303
+)
+async def staff_link(
+    request: Request[Any, Any, Any], db_session: DbSession, person_id: FromPath[uuid.UUID]
+) -> Response[Any]:
     person = await people.managed_person(db_session, request.state.actor, person_id, volunteers=False)
     return await _issue(request, db_session, person, back=ADMIN, show="/beheer/link")
 
@@ -101,7 +105,9 @@ async def staff_link_show(request: Request[Any, Any, Any]) -> Response[Any]:
     return show_link(request, fallback=ADMIN)
 
 
-async def _volunteer_context(db: DbSession, actor: Actor, form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+async def _volunteer_context(
+    db: DbSession, actor: Actor, form: dict[str, str], errors: dict[str, str]
+) -> dict[str, Any]:
     return {
         "organisation": await people.volunteer_organisation(db, actor),
         "volunteers": await people.volunteers_of(db, actor),

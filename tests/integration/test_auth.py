@@ -97,9 +97,13 @@ async def test_replayed_registration_answer_is_refused(client: AsyncTestClient[L
     options = await client.post("/passkeys/registratie/opties", json={}, headers=headers)
     second = SoftPasskey(rp_id=TEST_RP_ID, origin=TEST_ORIGIN)
     credential = second.register(options.json()["publicKey"])
-    first = await client.post("/passkeys/registratie", json={"credential": credential, "name": "Laptop"}, headers=headers)
+    first = await client.post(
+        "/passkeys/registratie", json={"credential": credential, "name": "Laptop"}, headers=headers
+    )
     assert first.status_code == 200, first.text
-    replay = await client.post("/passkeys/registratie", json={"credential": credential, "name": "Laptop"}, headers=headers)
+    replay = await client.post(
+        "/passkeys/registratie", json={"credential": credential, "name": "Laptop"}, headers=headers
+    )
     assert replay.status_code == 400
     assert passkey.credential_id != second.credential_id
 
@@ -160,7 +164,9 @@ async def test_session_id_changes_at_sign_in_and_sign_out(client: AsyncTestClien
     assert remaining == 0
 
 
-async def test_unknown_passkey_is_refused_without_saying_whose(client: AsyncTestClient[Litestar], db: AsyncSession) -> None:
+async def test_unknown_passkey_is_refused_without_saying_whose(
+    client: AsyncTestClient[Litestar], db: AsyncSession
+) -> None:
     response = await sign_in(client, new_passkey())
     assert response.status_code == 400
     assert "kennen we niet" in response.json()["error"]

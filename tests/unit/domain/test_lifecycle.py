@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 from server.domain.lifecycle import ALLOWED, can_move
 from server.domain.models import Phase
 
 
 def test_normal_path_is_allowed() -> None:
     path = [Phase.AANMELDING, Phase.TRIAGE, Phase.INTAKE, Phase.PLAN_VASTGESTELD, Phase.UITVOERING, Phase.EVALUATIE]
-    for current, target in zip(path, path[1:], strict=False):
+    for current, target in itertools.pairwise(path):
         assert can_move(current, target)
     assert can_move(Phase.EVALUATIE, Phase.UITVOERING)
     assert can_move(Phase.WAAKVLAM, Phase.UITVOERING)

@@ -1,0 +1,310 @@
+"""Demo data for gemeente Woerden, from the scenarios in the sources, and the first admin of a gemeente.
+
+``load_demo`` is idempotent: when Woerden is there already it adds nothing and only hands out fresh
+one-time sign-in links. It is loaded by ``onsplan demo`` (and so by ``make run``), never by the app itself.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from server.auth import enrolment
+from server.config import Settings
+from server.db import make_engine
+from server.domain.models import (
+    Household,
+    Member,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Phase,
+    ReferralSource,
+    Role,
+    RoleAssignment,
+    Team,
+    Trajectory,
+)
+from server.domain.people import create_person
+from server.domain.timeline import record_event
+from server.i18n import gettext as _
+
+DEMO_SLUG = "woerden"
+
+# (display name, role, label shown on the demo start page). The first person of each role is the one a
+# visitor can become; the labels are interface text.
+DEMO_PEOPLE: tuple[tuple[str, Role], ...] = (
+    ("Anouk", Role.HOUSEHOLD_MEMBER),
+    ("Fatima", Role.REGISSEUR),
+    ("Ruud", Role.PARTNER_PROFESSIONAL),
+    ("Sem", Role.VOLUNTEER),
+    ("Karin", Role.TEAM_LEAD),
+    ("Bram", Role.ADMIN),
+    ("Ria", Role.VOLUNTEER_COORDINATOR),
+)
+
+
+def demo_label(role: Role) -> str:
+    labels = {
+        Role.HOUSEHOLD_MEMBER: _("huishouden"),
+        Role.REGISSEUR: _("regisseur"),
+        Role.PARTNER_PROFESSIONAL: _("professional van MEE"),
+        Role.VOLUNTEER: _("vrijwilliger"),
+        Role.TEAM_LEAD: _("teamleider"),
+        Role.ADMIN: _("functioneel beheerder"),
+        Role.VOLUNTEER_COORDINATOR: _("coördinator vrijwilligers"),
+    }
+    return labels[role]
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (name, label, url)
+
+    def describe(self, origin: str) -> str:
+        lines = [
+            "Demodata geladen (gemeente Woerden)." if self.created else "Demodata was er al (gemeente Woerden).",
+            "",
+            f"Open {origin} en kies op de startpagina wie je wilt zijn,",
+            "of open een van deze eenmalige links (7 dagen geldig) en maak een passkey in je browser:",
+        ]
+        width = max((len(f"{name} ({label})") for name, label, _url in self.links), default=0)
+        lines += [f"  {f'{name} ({label})':<{width}}  {url}" for name, label, url in self.links]
+        return "\n".join(lines)
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:60] or "gemeente"
+
+
+async def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[object]]) -> object:
+    engine = make_engine(settings)
+    try:
+        maker = async_sessionmaker(engine, expire_on_commit=False)
+        async with maker() as session, session.begin():
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+async def demo_people(db: AsyncSession) -> list[tuple[str, Person]]:
+    """The people a visitor of the demo can become, with the label shown for each."""
+    municipality_id = await db.scalar(select(Municipality.id).where(Municipality.slug == DEMO_SLUG))
+    if municipality_id is None:
+        return []
+    rows = await db.execute(
+        select(Person, RoleAssignment.role)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(Person.municipality_id == municipality_id, RoleAssignment.revoked_at.is_(None))
+    )
+    found = {(person.display_name, str(role)): person for person, role in rows.tuples()}
+    return [(demo_label(role), found[(name, role.value)]) for name, role in DEMO_PEOPLE if (name, role.value) in found]
+
+
+@dataclass
+class DemoWorld:
+    municipality: Municipality
+    team: Team
+    organisations: dict[str, Organisation]
+    people: dict[str, Person]
+
+
+async def _build_world(db: AsyncSession) -> DemoWorld:
+    woerden = Municipality(name="Woerden", slug=DEMO_SLUG)
+    db.add(woerden)
+    await db.flush()
+    team = Team(municipality_id=woerden.id, name="Sociaal team Woerden")
+    other_team = Team(municipality_id=woerden.id, name="Sociaal team Harmelen")
+    db.add_all([team, other_team])
+    organisations: dict[str, Organisation] = {}
+    partners = ("MEE", "Schuldhulpverlening", "Altrecht (GGZ)", "CJG", "Sociale Zaken", "GroenWest (woningcorporatie)")
+    for name in partners:
+        organisations[name] = Organisation(municipality_id=woerden.id, name=name, kind=OrganisationKind.PARTNER)
+    for name in ("Handje Helpen", "Humanitas"):
+        organisations[name] = Organisation(municipality_id=woerden.id, name=name, kind=OrganisationKind.VOLUNTEER)
+    db.add_all(organisations.values())
+    await db.flush()
+
+    async def person(name: str, role: Role, **context: uuid.UUID) -> Person:
+        return await create_person(db, municipality_id=woerden.id, display_name=name, role=role, **context)
+
+    people = {
+        "Fatima": await person("Fatima", Role.REGISSEUR, team_id=team.id),
+        "Joost": await person("Joost", Role.REGISSEUR, team_id=team.id),
+        "Ilse": await person("Ilse", Role.REGISSEUR, team_id=other_team.id),
+        "Karin": await person("Karin", Role.TEAM_LEAD, team_id=team.id),
+        "Bram": await person("Bram", Role.ADMIN),
+        "Ruud": await person("Ruud", Role.PARTNER_PROFESSIONAL, organisation_id=organisations["MEE"].id),
+        "Ria": await person("Ria", Role.VOLUNTEER_COORDINATOR, organisation_id=organisations["Handje Helpen"].id),
+    }
+    for name in ("Sem", "Lotte", "Henk"):
+        people[name] = await person(name, Role.VOLUNTEER, organisation_id=organisations["Handje Helpen"].id)
+    people["Gerda"] = await person("Gerda", Role.VOLUNTEER, organisation_id=organisations["Humanitas"].id)
+    return DemoWorld(municipality=woerden, team=team, organisations=organisations, people=people)
+
+
+@dataclass(frozen=True)
+class DemoHousehold:
+    """A household from the Woerden scenarios (woerden.md), with invented neutral names."""
+
+    name: str
+    wijk: str
+    address: str
+    adults: tuple[str, ...]
+    children: tuple[str, ...]
+    regisseur: str
+    phase: Phase
+    referral: ReferralSource
+    referred_by: str = ""
+
+
+DEMO_HOUSEHOLDS = (
+    # A single mother with one child; on bad days she cannot take him to school (seed 000).
+    DemoHousehold(
+        "De Vries",
+        "Schilderskwartier",
+        "Van Oldenbarneveltlaan 12, Woerden",
+        ("Anouk",),
+        ("Milan",),
+        "Fatima",
+        Phase.UITVOERING,
+        ReferralSource.ZELF,
+    ),
+    # A family with four children; bijzondere bijstand and debt counselling with priority (seed 000).
+    DemoHousehold(
+        "El Amrani",
+        "Molenvliet",
+        "Molenvlietbaan 40, Woerden",
+        ("Samira", "Youssef"),
+        ("Nora", "Adam", "Ilias", "Yara"),
+        "Fatima",
+        Phase.INTAKE,
+        ReferralSource.KETENPARTNER,
+        "Maatschappelijk werk",
+    ),
+    # A father asked the CJG for transport; the family turned out to face eviction (seed 002).
+    DemoHousehold(
+        "Jansen",
+        "Snel en Polanen",
+        "Rembrandtlaan 3, Woerden",
+        ("Peter", "Marloes"),
+        ("Daan",),
+        "Joost",
+        Phase.TRIAGE,
+        ReferralSource.KETENPARTNER,
+        "CJG",
+    ),
+    # A neighbour worried about the house and a child (seed 000); the household of the other team.
+    DemoHousehold(
+        "Bakker",
+        "Harmelen",
+        "Dorpsstraat 8, Harmelen",
+        ("Wim",),
+        ("Sophie", "Lucas"),
+        "Ilse",
+        Phase.AANMELDING,
+        ReferralSource.PARTICULIER,
+        "Een buurvrouw",
+    ),
+)
+
+
+async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Household]:
+    households: dict[str, Household] = {}
+    for spec in DEMO_HOUSEHOLDS:
+        regisseur = world.people[spec.regisseur]
+        team_id = next(r.team_id for r in regisseur.roles if r.team_id)
+        assert team_id is not None
+        household = Household(
+            municipality_id=world.municipality.id,
+            team_id=team_id,
+            name=spec.name,
+            wijk=spec.wijk,
+            address=spec.address,
+            phone="06-12345678",
+        )
+        db.add(household)
+        await db.flush()
+        for first_name in spec.adults:
+            person = await create_person(
+                db,
+                municipality_id=world.municipality.id,
+                display_name=first_name,
+                role=Role.HOUSEHOLD_MEMBER,
+                household_id=household.id,
+            )
+            world.people.setdefault(first_name, person)
+            db.add(Member(household_id=household.id, person_id=person.id, first_name=first_name, is_adult=True))
+        for first_name in spec.children:
+            db.add(Member(household_id=household.id, first_name=first_name, is_adult=False))
+        db.add(
+            Trajectory(
+                household_id=household.id,
+                phase=spec.phase,
+                regisseur_id=regisseur.id,
+                referral_source=spec.referral,
+                referred_by=spec.referred_by,
+            )
+        )
+        await db.flush()
+        await record_event(db, household_id=household.id, actor=regisseur, kind="household.registered")
+        households[spec.name] = household
+    return households
+
+
+# Later capabilities add their part of the demo here: each gets the world and the households.
+DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
+DEMO_STEPS: list[DemoStep] = []
+
+
+async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:
+    async def work(db: AsyncSession) -> DemoResult:
+        exists = await db.scalar(select(func.count()).select_from(Municipality).where(Municipality.slug == DEMO_SLUG))
+        anything = await db.scalar(select(func.count()).select_from(Municipality))
+        created = False
+        if not exists and not (only_if_empty and anything):
+            world = await _build_world(db)
+            households = await _build_households(db, world)
+            for step in DEMO_STEPS:
+                await step(db, world, households)
+            created = True
+        result = DemoResult(created=created)
+        for label, person in await demo_people(db):
+            link = await enrolment.issue(db, person=person, created_by=None, origin=settings.origin)
+            result.links.append((person.display_name, label, link.url))
+        return result
+
+    outcome = await _with_session(settings, work)
+    assert isinstance(outcome, DemoResult)
+    return outcome
+
+
+async def create_admin(settings: Settings, *, municipality_name: str, name: str) -> str:
+    """Create (or find) the gemeente and its first functional admin; return a one-time enrolment link."""
+    municipality_name = " ".join(municipality_name.split())
+    name = " ".join(name.split())
+    if not municipality_name or not name:
+        raise ValueError("Vul de naam van de gemeente en van de beheerder in.")
+
+    async def work(db: AsyncSession) -> str:
+        slug = slugify(municipality_name)
+        municipality = await db.scalar(select(Municipality).where(Municipality.slug == slug))
+        if municipality is None:
+            municipality = Municipality(name=municipality_name, slug=slug)
+            db.add(municipality)
+            await db.flush()
+        admin = await create_person(db, municipality_id=municipality.id, display_name=name, role=Role.ADMIN)
+        link = await enrolment.issue(db, person=admin, created_by=None, origin=settings.origin)
+        return link.url
+
+    outcome = await _with_session(settings, work)
+    assert isinstance(outcome, str)
+    return outcome
