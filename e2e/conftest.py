@@ -128,6 +128,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "ONSPLAN_DEMO_MODE": "true",
             "ONSPLAN_SECRET_KEY": secrets.token_urlsafe(30)[:40],
             "ONSPLAN_LOG_LEVEL": "WARNING",
+            # Every browser in the suite comes from 127.0.0.1; the limit itself is tested in tests/.
+            "ONSPLAN_RATE_LIMIT_PER_MINUTE": "1000",
             "PYTHONUNBUFFERED": "1",
         }
     )
