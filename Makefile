@@ -10,7 +10,7 @@ PORT ?= 8000
 # Demo mode shows the demo sign-in links on the start page; `make run` is for trying Ons Plan locally.
 RUN_ENV := ONSPLAN_DEMO_MODE=true ONSPLAN_ORIGIN=http://localhost:$(PORT) ONSPLAN_RP_ID=localhost
 
-.PHONY: help install system-deps run test lint unit test-sqlite test-postgres e2e messages clean
+.PHONY: help install pdf-deps system-deps run test lint unit test-sqlite test-postgres e2e messages clean
 
 help:
 	@echo "make run    install, migrate, load the demo when the database is empty, serve on http://localhost:$(PORT)"
@@ -35,8 +35,19 @@ web/static/vendor/htmx.min.js: node_modules/.package-lock.json
 
 install: $(BIN)/onsplan web/static/vendor/htmx.min.js
 
+# What the PDF export needs from Debian: Pango (used by WeasyPrint) and a font.
+pdf-deps:
+	@missing=""; \
+	ldconfig -p | grep -q "libpangoft2-1.0.so.0" || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 # What the browser tests and the PostgreSQL run need from Debian: Chromium and PostgreSQL.
-system-deps:
+system-deps: pdf-deps
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -46,7 +57,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: install
+run: install pdf-deps
 	$(RUN_ENV) $(BIN)/onsplan db upgrade
 	$(RUN_ENV) $(BIN)/onsplan demo --if-empty
 	@echo

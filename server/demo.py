@@ -6,6 +6,7 @@ one-time sign-in links. It is loaded by ``onsplan demo`` (and so by ``make run``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
+from server.domain import instruments, plan, ratings, volunteering
 from server.domain.models import (
+    AssessmentKind,
+    Goal,
     Household,
     Member,
     Municipality,
@@ -25,13 +29,16 @@ from server.domain.models import (
     OrganisationKind,
     Person,
     Phase,
+    PlanAction,
     ReferralSource,
     Role,
     RoleAssignment,
     Team,
     Trajectory,
+    utcnow,
 )
 from server.domain.people import create_person
+from server.domain.policy import Actor, Relation, actor_for
 from server.domain.timeline import record_event
 from server.i18n import gettext as _
 
@@ -260,9 +267,136 @@ async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Hou
     return households
 
 
-# Later capabilities add their part of the demo here: each gets the world and the households.
+async def _build_plans(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """Plans, ratings and shares from the Woerden stories: the mother whose goal is a stable network, with
+    volunteers taking her son to school; the family whose regisseur arranged the money matters first; the
+    family that turned out to face eviction."""
+    instrument = instruments.built_in()[instruments.DEFAULT_KEY]
+    today = utcnow().date()
+    fatima, joost = actor_for(world.people["Fatima"]), actor_for(world.people["Joost"])
+
+    de_vries = households["De Vries"]
+    anouk = actor_for(world.people["Anouk"])
+    oma = await create_person(
+        db,
+        municipality_id=world.municipality.id,
+        display_name="Oma Ineke",
+        role=Role.NETWORK_MEMBER,
+        household_id=de_vries.id,
+    )
+    world.people["Oma Ineke"] = oma
+    # Scores at intake and at the first tussenevaluatie (seed 000: most still at 3 or lower, some moved up).
+    at_intake = {"financien": 2, "dagbesteding": 1, "huisvesting": 3, "huiselijke_relaties": 3,
+                 "geestelijke_gezondheid": 2, "lichamelijke_gezondheid": 1, "verslaving": 5, "adl": 3,
+                 "sociaal_netwerk": 1, "participatie": 2, "justitie": 5}  # fmt: skip
+    later = {**at_intake, "sociaal_netwerk": 3, "dagbesteding": 2, "geestelijke_gezondheid": 3}
+    regisseur_view = {**at_intake, "sociaal_netwerk": 2, "lichamelijke_gezondheid": 2, "financien": 4}
+    for actor, relation, when, scores, kind in (
+        (anouk, Relation.MEMBER, today - dt.timedelta(days=91), at_intake, AssessmentKind.NULMETING),
+        (fatima, Relation.REGISSEUR, today - dt.timedelta(days=91), regisseur_view, AssessmentKind.NULMETING),
+        (anouk, Relation.MEMBER, today - dt.timedelta(days=7), later, AssessmentKind.TUSSENEVALUATIE),
+    ):
+        await ratings.start_assessment(db, actor, relation, de_vries.id, instrument, kind, when.isoformat())
+        for key, score in scores.items():
+            await ratings.rate(db, actor, relation, de_vries.id, instrument, key, str(score))
+
+    async def goal(household: Household, actor: Actor, relation: Relation, **fields: str) -> Goal:
+        return await plan.create_goal(db, actor, relation, household.id, instrument, plan.GoalInput(**fields))
+
+    async def action(household: Household, actor: Actor, goal_row: Goal, **fields: str) -> PlanAction:
+        return await plan.create_action(db, actor, household.id, goal_row.id, plan.ActionInput(**fields))
+
+    network = await goal(
+        de_vries, anouk, Relation.MEMBER, domain_key="sociaal_netwerk", horizon="drie_maanden", target_score="4",
+        text="Ik wil een vast netwerk van mensen die ik kan bellen als het niet gaat.",
+    )  # fmt: skip
+    # Three volunteers take Milan to school on bad days (seed 000): two already do; the third card is open,
+    # so that the demo volunteer can offer to help and the household can accept.
+    school_runs = (
+        ("maandag en dinsdag", "Lotte"),
+        ("woensdag en donderdag", "Henk"),
+        ("vrijdag", None),
+    )
+    for days, volunteer_name in school_runs:
+        run = await action(
+            de_vries, anouk, network, who_type="vrijwilliger",
+            what=f"Op slechte dagen op {days} Milan naar school brengen en ophalen.",
+        )  # fmt: skip
+        card = await volunteering.publish(
+            db, anouk, de_vries.id, run.id,
+            volunteering.HelpRequestInput(
+                what=f"Een kind van 8 naar school brengen en ophalen, op {days}", when_text="op slechte dagen, 8.15 uur"
+            ),
+        )  # fmt: skip
+        if volunteer_name:
+            offered = await volunteering.offer(db, actor_for(world.people[volunteer_name]), card.id)
+            await volunteering.decide(db, anouk, de_vries.id, offered.id, accept=True)
+    grandma = await action(
+        de_vries, anouk, network, who_type="netwerk", performer="Oma Ineke",
+        what="Oma Ineke vragen of zij op woensdag Milan ophaalt.",
+    )  # fmt: skip
+    grandma.assigned_person_id = oma.id
+    await plan.tick_action(db, anouk, Relation.MEMBER, de_vries.id, grandma.id, done=True)
+    await plan.share_goal(
+        db, anouk, de_vries.id, world.municipality.id, network.id,
+        plan.ShareInput(target=f"person:{oma.id}", purpose="om te helpen met Milan naar school"),
+    )  # fmt: skip
+    pain = await goal(
+        de_vries, anouk, Relation.MEMBER, domain_key="lichamelijke_gezondheid", horizon="eerst",
+        text="Ik wil weten wat ik aan de pijn kan doen.",
+    )  # fmt: skip
+    await action(
+        de_vries, anouk, pain, who_type="zelf", due_on=(today + dt.timedelta(days=10)).isoformat(),
+        what="Een afspraak maken bij de huisarts.",
+    )  # fmt: skip
+    daytime = await goal(
+        de_vries, anouk, Relation.MEMBER, domain_key="dagbesteding", horizon="een_jaar",
+        text="Een paar ochtenden per week iets doen buiten de deur.",
+    )  # fmt: skip
+    await action(
+        de_vries, fatima, daytime, who_type="professional", performer="MEE",
+        professional_reason="MEE kent de plekken voor dagbesteding die bij Anouk passen.",
+        what="Samen twee plekken voor dagbesteding bekijken.",
+    )  # fmt: skip
+    await plan.share_goal(
+        db, anouk, de_vries.id, world.municipality.id, daytime.id,
+        plan.ShareInput(target=f"organisation:{world.organisations['MEE'].id}", purpose="hulp bij het zoeken"),
+    )  # fmt: skip
+
+    el_amrani = households["El Amrani"]
+    money = await goal(
+        el_amrani, fatima, Relation.REGISSEUR, domain_key="financien", horizon="eerst",
+        text="Bijzondere bijstand en schuldhulp zijn met voorrang geregeld.",
+    )  # fmt: skip
+    await action(
+        el_amrani, fatima, money, who_type="professional", performer="Schuldhulpverlening",
+        professional_reason="De schuldregeling loopt al bij schuldhulp en moet doorgaan.",
+        what="Schuldhulp gaat door; de regisseur belt elke twee weken.",
+    )  # fmt: skip
+    await plan.share_goal(
+        db, actor_for(world.people["Samira"]), el_amrani.id, world.municipality.id, money.id,
+        plan.ShareInput(
+            target=f"organisation:{world.organisations['Schuldhulpverlening'].id}", purpose="de schuldregeling"
+        ),
+    )  # fmt: skip
+
+    jansen = households["Jansen"]
+    peter = actor_for(world.people["Peter"])
+    home = await goal(
+        jansen, peter, Relation.MEMBER, domain_key="huisvesting", horizon="eerst",
+        text="We willen in ons huis blijven wonen.",
+    )  # fmt: skip
+    await action(
+        jansen, joost, home, who_type="professional", performer="GroenWest",
+        professional_reason="Alleen de woningcorporatie kan de ontruiming stoppen.",
+        what="Een betalingsregeling voor de huurachterstand afspreken.",
+    )  # fmt: skip
+    await action(jansen, peter, home, who_type="vrijwilliger", what="Fietsles voor Marloes.")
+
+
+# Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS: list[DemoStep] = [_build_plans]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:

@@ -8,7 +8,19 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent
+from server.domain.models import (
+    AccessLogEntry,
+    ActionStatus,
+    AssessmentKind,
+    HelpRequestStatus,
+    Horizon,
+    Perspective,
+    Phase,
+    ReferralSource,
+    Role,
+    TimelineEvent,
+    WhoType,
+)
 from server.i18n import current_locale
 from server.i18n import gettext as _
 
@@ -54,6 +66,76 @@ def referral_label(source: str) -> str:
     return labels.get(ReferralSource(source), source)
 
 
+def horizon_label(horizon: str) -> str:
+    labels = {
+        Horizon.EERST: _("eerst"),
+        Horizon.DRIE_MAANDEN: _("over 3 maanden"),
+        Horizon.EEN_JAAR: _("over 1 jaar"),
+    }
+    return labels.get(Horizon(horizon), horizon) if horizon in Horizon._value2member_map_ else horizon
+
+
+def horizon_question(horizon: Horizon) -> str:
+    """The three questions a plan answers (Woerden, seed 001)."""
+    questions = {
+        Horizon.EERST: _("Wat doen we eerst?"),
+        Horizon.DRIE_MAANDEN: _("Waar willen we over 3 maanden zijn?"),
+        Horizon.EEN_JAAR: _("Waar willen we over een jaar zijn?"),
+    }
+    return questions[horizon]
+
+
+def who_type_label(who_type: str) -> str:
+    labels = {
+        WhoType.ZELF: _("zelf"),
+        WhoType.NETWERK: _("iemand uit ons netwerk"),
+        WhoType.VRIJWILLIGER: _("vrijwilliger"),
+        WhoType.PROFESSIONAL: _("professional"),
+    }
+    return labels.get(WhoType(who_type), who_type) if who_type in WhoType._value2member_map_ else who_type
+
+
+def status_label(status: str) -> str:
+    labels = {
+        ActionStatus.OPEN: _("open"),
+        ActionStatus.BEZIG: _("bezig"),
+        ActionStatus.GEDAAN: _("gedaan"),
+        ActionStatus.GESTOPT: _("gestopt"),
+    }
+    return labels.get(ActionStatus(status), status) if status in ActionStatus._value2member_map_ else status
+
+
+def assessment_kind_label(kind: str) -> str:
+    labels = {
+        AssessmentKind.NULMETING: _("nulmeting"),
+        AssessmentKind.TUSSENEVALUATIE: _("tussenevaluatie"),
+        AssessmentKind.EINDMETING: _("eindmeting"),
+        AssessmentKind.TUSSENDOOR: _("tussendoor"),
+    }
+    return labels.get(AssessmentKind(kind), kind) if kind in AssessmentKind._value2member_map_ else kind
+
+
+def perspective_label(perspective: str) -> str:
+    return _("huishouden") if perspective == Perspective.HOUSEHOLD else _("regisseur")
+
+
+def writer_label(role: str) -> str:
+    """Who wrote a goal, as the plan shows it."""
+    return _("huishouden") if role == "household" else role_label(role)
+
+
+def help_status_label(status: str) -> str:
+    labels = {
+        HelpRequestStatus.OPEN: _("staat open voor vrijwilligers"),
+        HelpRequestStatus.ACCEPTED: _("een vrijwilliger helpt"),
+        HelpRequestStatus.DONE: _("de vrijwilliger meldt: gedaan"),
+        HelpRequestStatus.CONFIRMED: _("klaar"),
+        HelpRequestStatus.WITHDRAWN: _("ingetrokken"),
+    }
+    known = status in HelpRequestStatus._value2member_map_
+    return labels.get(HelpRequestStatus(status), status) if known else status
+
+
 def moment(value: dt.datetime) -> str:
     """'dinsdag 3 maart om 14:05' in Dutch time."""
     local = value.astimezone(LOCAL_TZ)
@@ -72,6 +154,11 @@ def resource_phrase(resource: str) -> str:
         "plan": _("jullie plan"),
         "plan.read": _("jullie plan"),
         "ratings.read": _("jullie scores"),
+        "ratings.history": _("het verloop van jullie scores"),
+        "plan.goal": _("een doel uit jullie plan"),
+        "plan.action": _("een actie uit jullie plan"),
+        "help_requests": _("jullie hulpvragen"),
+        "help_task": _("de gegevens voor een taak"),
         "timeline.read": _("jullie tijdlijn"),
         "access_log.read": _("wie er in jullie plan keek"),
         "enrolment": _("de aanmeldlink van een gezinslid"),
@@ -111,4 +198,41 @@ def timeline_sentence(event: TimelineEvent) -> str:
         }
     if kind == "person.passkeys_revoked":
         return _("%(who)s zette de passkeys van %(name)s uit.") % {"who": who, "name": detail.get("person_name", "")}
+    plan_sentence = _plan_sentence(kind, who, detail)
+    if plan_sentence:
+        return plan_sentence
     return _("%(who)s veranderde iets in jullie dossier.") % {"who": who}
+
+
+def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    values = {"who": who, **{k: v for k, v in detail.items() if isinstance(v, str | int)}}
+    templates = {
+        "goal.created": _("%(who)s schreef een doel bij %(domain)s: \u201c%(goal)s\u201d."),
+        "goal.updated": _("%(who)s paste het doel \u201c%(goal)s\u201d aan."),
+        "action.created": _("%(who)s voegde een actie toe: \u201c%(action)s\u201d."),
+        "action.updated": _("%(who)s paste de actie \u201c%(action)s\u201d aan."),
+        "action.ticked": _("%(who)s vinkte \u201c%(action)s\u201d af."),
+        "action.unticked": _("%(who)s zette \u201c%(action)s\u201d terug op niet gedaan."),
+        "share.created": _("%(who)s deelde het doel \u201c%(goal)s\u201d met %(with)s, om: %(purpose)s."),
+        "share.revoked": _("%(who)s stopte met delen van \u201c%(goal)s\u201d met %(with)s."),
+        "rating.set": _("%(who)s gaf %(domain)s een %(score)s."),
+        "help.published": _("%(who)s vroeg vrijwilligers om hulp bij: \u201c%(what)s\u201d."),
+        "help.offered": _("%(who)s (%(organisation)s) bood hulp aan bij: \u201c%(what)s\u201d."),
+        "help.accepted": _("%(who)s nam het aanbod van %(volunteer)s aan voor: \u201c%(what)s\u201d."),
+        "help.declined": _("%(who)s zei nee tegen het aanbod van %(volunteer)s."),
+        "help.done": _("%(who)s meldde: \u201c%(what)s\u201d is gedaan."),
+        "help.confirmed": _("%(who)s bevestigde dat \u201c%(what)s\u201d gedaan is."),
+        "help.withdrawn": _("%(who)s trok de hulpvraag \u201c%(what)s\u201d in."),
+    }
+    if kind == "assessment.started":
+        return _("%(who)s begon een nieuwe meting: %(kind)s.") % {
+            "who": who,
+            "kind": assessment_kind_label(str(detail.get("assessment_kind", ""))),
+        }
+    template = templates.get(kind)
+    if template is None:
+        return ""
+    try:
+        return template % values
+    except (KeyError, TypeError):
+        return ""

@@ -244,23 +244,278 @@ class AccessLogEntry(UUIDBase):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AssessmentKind(enum.StrEnum):
+    NULMETING = "nulmeting"
+    TUSSENEVALUATIE = "tussenevaluatie"
+    EINDMETING = "eindmeting"
+    TUSSENDOOR = "tussendoor"
+
+
+class Perspective(enum.StrEnum):
+    """Who scored: the household itself, or a professional (the regisseur)."""
+
+    HOUSEHOLD = "household"
+    PROFESSIONAL = "professional"
+
+
+class Horizon(enum.StrEnum):
+    EERST = "eerst"
+    DRIE_MAANDEN = "drie_maanden"
+    EEN_JAAR = "een_jaar"
+
+
+class WhoType(enum.StrEnum):
+    """Who does an action, offered in this order: own strength first."""
+
+    ZELF = "zelf"
+    NETWERK = "netwerk"
+    VRIJWILLIGER = "vrijwilliger"
+    PROFESSIONAL = "professional"
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    BEZIG = "bezig"
+    GEDAAN = "gedaan"
+    GESTOPT = "gestopt"
+
+
+class Instrument(UUIDAuditBase):
+    """A gemeente's own set of leefgebieden and scale, next to the sets that ship with the product."""
+
+    __tablename__ = "instrument"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("municipality.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Assessment(UUIDBase):
+    """A set of ratings at one moment (meting), from one perspective."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (Index("ix_assessment_household_held", "household_id", "held_on"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    instrument_key: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[AssessmentKind] = mapped_column(String(30))
+    perspective: Mapped[Perspective] = mapped_column(String(20))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class Rating(UUIDBase):
+    """The score of one leefgebied in one assessment, with an optional explanation in own words."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "domain_key"),
+        Index("ix_rating_household", "household_id"),
+    )
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    domain_key: Mapped[str] = mapped_column(String(60))
+    score: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    rated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class Goal(UUIDAuditBase):
+    """A goal in the household's own words, for one leefgebied and a horizon."""
+
+    __tablename__ = "goal"
+    __table_args__ = (Index("ix_goal_household", "household_id"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    domain_key: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(String(500))
+    horizon: Mapped[Horizon] = mapped_column(String(20))
+    target_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    written_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    written_by_name: Mapped[str] = mapped_column(String(120), default="")
+    # "household" when a member of the household wrote it, otherwise the writer's role.
+    written_by_role: Mapped[str] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative attribute
+
+
+class PlanAction(UUIDAuditBase):
+    """An action towards a goal: what, who does it, by when, and how far it is."""
+
+    __tablename__ = "plan_action"
+    __table_args__ = (Index("ix_plan_action_household", "household_id"), Index("ix_plan_action_goal", "goal_id"))
+
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    what: Mapped[str] = mapped_column(String(300))
+    who_type: Mapped[WhoType] = mapped_column(String(20))
+    performer: Mapped[str] = mapped_column(String(120), default="")
+    # Why a professional and not the household, its network or a volunteer (asked when chosen).
+    professional_reason: Mapped[str] = mapped_column(String(300), default="")
+    # The person the action is assigned to (a network member or volunteer), who may then tick it off.
+    assigned_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
+    due_on: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
+    status: Mapped[ActionStatus] = mapped_column(String(20), default=ActionStatus.OPEN)
+    # A short note by whoever does the action (a network member, a volunteer, a professional).
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # The status before it was ticked off, so that an undone tick returns to it.
+    status_before_done: Mapped[str] = mapped_column(String(20), default="")
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative attribute
+
+
+class Share(UUIDBase):
+    """A goal (with its actions) shared by the household with a network member or an organisation."""
+
+    __tablename__ = "share"
+    __table_args__ = (Index("ix_share_household", "household_id"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None, index=True)
+    purpose: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class NetworkRelation(enum.StrEnum):
+    FAMILIE = "familie"
+    VRIEND = "vriend"
+    BUUR = "buur"
+    COLLEGA = "collega"
+    KERK_OF_MOSKEE = "kerk_of_moskee"
+    VERENIGING = "vereniging"
+    ANDERS = "anders"
+
+
+class NetworkPerson(UUIDAuditBase):
+    """Someone around the household, on its network map (netwerkkaart)."""
+
+    __tablename__ = "network_person"
+    __table_args__ = (Index("ix_network_person_household", "household_id"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    relation: Mapped[NetworkRelation] = mapped_column(String(30))
+    # Formal: someone who helps as part of their work or an organisation; informal: family, friends.
+    is_formal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 1 is closest to the household, 3 farthest away.
+    ring: Mapped[int] = mapped_column(Integer, default=2)
+    can_help_with: Mapped[str] = mapped_column(String(300), default="")
+    # The household does not want this person involved (and may say why).
+    not_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_involved_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Set once the household invited this person and an account exists for them.
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+
+
+class HelpRequestStatus(enum.StrEnum):
+    OPEN = "open"  # published on the task board
+    ACCEPTED = "accepted"  # the household accepted a volunteer's offer
+    DONE = "done"  # the volunteer says it is done
+    CONFIRMED = "confirmed"  # the household confirmed
+    WITHDRAWN = "withdrawn"  # the household took it back; the volunteer's access ends
+
+
+class HelpRequest(UUIDAuditBase):
+    """An action offered to volunteers as a card without anything that identifies the household."""
+
+    __tablename__ = "help_request"
+    __table_args__ = (Index("ix_help_request_municipality_status", "municipality_id", "status"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    action_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan_action.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("municipality.id"))
+    what: Mapped[str] = mapped_column(String(300))
+    when_text: Mapped[str] = mapped_column(String(120), default="")
+    wijk: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[HelpRequestStatus] = mapped_column(String(20), default=HelpRequestStatus.OPEN)
+    volunteer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
+    published_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class HelpOfferStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class HelpOffer(UUIDBase):
+    """A volunteer offers to help with a card; the household accepts or declines."""
+
+    __tablename__ = "help_offer"
+    __table_args__ = (UniqueConstraint("help_request_id", "volunteer_id"),)
+
+    help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[HelpOfferStatus] = mapped_column(String(20), default=HelpOfferStatus.PENDING)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class InvolvementCount(UUIDBase):
+    """How many volunteers, network members and professionals were involved with a household on a day."""
+
+    __tablename__ = "involvement_count"
+    __table_args__ = (UniqueConstraint("household_id", "counted_on"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    counted_on: Mapped[dt.date] = mapped_column(Date)
+    volunteers: Mapped[int] = mapped_column(Integer, default=0)
+    network: Mapped[int] = mapped_column(Integer, default=0)
+    professionals: Mapped[int] = mapped_column(Integer, default=0)
+
+
 __all__ = [
     "AccessLogEntry",
+    "ActionStatus",
+    "Assessment",
+    "AssessmentKind",
     "EnrolmentToken",
+    "Goal",
+    "HelpOffer",
+    "HelpOfferStatus",
+    "HelpRequest",
+    "HelpRequestStatus",
+    "Horizon",
     "Household",
+    "Instrument",
+    "InvolvementCount",
     "Member",
     "Municipality",
+    "NetworkPerson",
+    "NetworkRelation",
     "Organisation",
     "OrganisationKind",
     "Passkey",
     "Person",
+    "Perspective",
     "Phase",
+    "PlanAction",
     "RateLimitBucket",
+    "Rating",
     "ReferralSource",
     "Role",
     "RoleAssignment",
+    "Share",
     "Team",
     "TimelineEvent",
     "Trajectory",
     "WebSession",
+    "WhoType",
 ]

@@ -18,12 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.models import (
     PROFESSIONAL_ROLES,
+    HelpRequest,
+    HelpRequestStatus,
     Household,
     Member,
     Person,
     Phase,
     Role,
     RoleAssignment,
+    Share,
     Trajectory,
 )
 
@@ -42,7 +45,30 @@ class Action(enum.StrEnum):
     TIMELINE_READ = "timeline.read"
     ACCESS_LOG_READ = "access_log.read"
     MEMBER_ENROL = "member.enrol"
+    RATINGS_WRITE = "ratings.write"
+    # Tick an action off (or undo it): the household, its regisseur, and whoever the action is for.
+    ACTION_TICK = "action.tick"
+    # Share a goal or withdraw a share: the household decides.
+    SHARE_MANAGE = "share.manage"
+    # Download the whole dossier.
+    EXPORT = "export"
+    # The network map: who is around the household.
+    NETWORK_READ = "network.read"
+    NETWORK_WRITE = "network.write"
+    # Invite someone from the map, or withdraw a helper's access: the household decides.
+    NETWORK_INVITE = "network.invite"
+    ACCESS_WITHDRAW = "access.withdraw"
+    # A network member leaves the plan of their own accord.
+    NETWORK_LEAVE = "network.leave"
+    # A short note on an action by whoever does it.
+    ACTION_NOTE = "action.note"
+    # Offer an action to volunteers as an anonymous card; accept or decline offers, confirm it was done.
+    HELP_PUBLISH = "help.publish"
+    HELP_DECIDE = "help.decide"
+    # A volunteer whose offer was accepted: the details needed for the task, and marking it done.
+    HELP_TASK = "help.task"
     # Not about one household.
+    TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
     CASELOAD_READ = "caseload.read"
     PEOPLE_MANAGE = "people.manage"
@@ -59,6 +85,19 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.TIMELINE_READ,
         Action.ACCESS_LOG_READ,
         Action.MEMBER_ENROL,
+        Action.RATINGS_WRITE,
+        Action.ACTION_TICK,
+        Action.SHARE_MANAGE,
+        Action.EXPORT,
+        Action.NETWORK_READ,
+        Action.NETWORK_WRITE,
+        Action.NETWORK_INVITE,
+        Action.ACCESS_WITHDRAW,
+        Action.NETWORK_LEAVE,
+        Action.ACTION_NOTE,
+        Action.HELP_PUBLISH,
+        Action.HELP_DECIDE,
+        Action.HELP_TASK,
     }
 )
 
@@ -90,7 +129,39 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
         {Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE, Relation.NETWORK_WITH_SHARE}
     ),
     Action.PLAN_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
-    Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE}),
+    # Ratings are not part of a goal share; partners see them only when a ratings share exists (not yet).
+    Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.RATINGS_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    # Those with a share may tick only the actions assigned to them; the plan module checks which.
+    Action.ACTION_TICK: frozenset(
+        {
+            Relation.MEMBER,
+            Relation.REGISSEUR,
+            Relation.PARTNER_WITH_SHARE,
+            Relation.NETWORK_WITH_SHARE,
+            Relation.VOLUNTEER_ACCEPTED,
+        }
+    ),
+    Action.SHARE_MANAGE: frozenset({Relation.MEMBER}),
+    Action.EXPORT: frozenset({Relation.MEMBER}),
+    Action.NETWORK_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.NETWORK_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.NETWORK_INVITE: frozenset({Relation.MEMBER}),
+    Action.ACCESS_WITHDRAW: frozenset({Relation.MEMBER}),
+    Action.NETWORK_LEAVE: frozenset({Relation.NETWORK_WITH_SHARE}),
+    Action.ACTION_NOTE: frozenset(
+        {
+            Relation.MEMBER,
+            Relation.REGISSEUR,
+            Relation.PARTNER_WITH_SHARE,
+            Relation.NETWORK_WITH_SHARE,
+            Relation.VOLUNTEER_ACCEPTED,
+        }
+    ),
+    # The regisseur may publish together with the household, at the kitchen table.
+    Action.HELP_PUBLISH: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.HELP_DECIDE: frozenset({Relation.MEMBER}),
+    Action.HELP_TASK: frozenset({Relation.VOLUNTEER_ACCEPTED}),
     Action.INVOLVED_READ: frozenset(
         {Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE, Relation.NETWORK_WITH_SHARE}
     ),
@@ -102,6 +173,7 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
 # Actions that are not about one household: which roles may perform them.
 ROLE_RULES: dict[Action, frozenset[Role]] = {
     Action.SIGNED_IN: frozenset(Role),
+    Action.TASK_BOARD: frozenset({Role.VOLUNTEER}),
     Action.HOUSEHOLD_REGISTER: frozenset({Role.REGISSEUR}),
     Action.CASELOAD_READ: frozenset({Role.REGISSEUR, Role.TEAM_LEAD}),
     Action.PEOPLE_MANAGE: frozenset({Role.ADMIN}),
@@ -201,10 +273,34 @@ async def relations_to_household(session: AsyncSession, actor: Actor, household_
     for role in actor.roles:
         if role.household_id == household_id and role.role == Role.NETWORK_MEMBER:
             relations.add(Relation.NETWORK_WITH_SHARE)
-        if role.household_id == household_id and role.role == Role.VOLUNTEER:
-            relations.add(Relation.VOLUNTEER_ACCEPTED)
-        if role.household_id == household_id and role.role == Role.PARTNER_PROFESSIONAL:
+    partner_organisations = [
+        r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
+    ]
+    if partner_organisations:
+        shared = await session.scalar(
+            select(Share.id)
+            .where(
+                Share.household_id == household_id,
+                Share.organisation_id.in_(partner_organisations),
+                Share.revoked_at.is_(None),
+            )
+            .limit(1)
+        )
+        if shared is not None:
             relations.add(Relation.PARTNER_WITH_SHARE)
+    if actor.has_role(Role.VOLUNTEER):
+        # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
+        accepted = await session.scalar(
+            select(HelpRequest.id)
+            .where(
+                HelpRequest.household_id == household_id,
+                HelpRequest.volunteer_id == actor.id,
+                HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+            )
+            .limit(1)
+        )
+        if accepted is not None:
+            relations.add(Relation.VOLUNTEER_ACCEPTED)
     if household.team_id in actor.teams(Role.REGISSEUR) and Relation.REGISSEUR not in relations:
         relations.add(Relation.TEAM_COLLEAGUE)
     if household.team_id in actor.teams(Role.TEAM_LEAD):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.routes import auth, demo, households, me, public, staff
+from server.routes import auth, demo, export, households, me, plan, public, staff, volunteering
 
 ROUTE_HANDLERS: list[Any] = [
     *public.ROUTES,
     *auth.ROUTES,
     *me.ROUTES,
     *households.ROUTES,
+    *plan.ROUTES,
+    *export.ROUTES,
+    *volunteering.ROUTES,
     *staff.ROUTES,
     *demo.ROUTES,
 ]

@@ -11,13 +11,21 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import access_log, people, timeline
+from server.domain import access_log, involvement, people, timeline
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import Household, Person, ReferralSource, Team, Trajectory
 from server.domain.people import HouseholdInput, MemberInput
-from server.domain.policy import Action, Actor, Relation
+from server.domain.policy import Action, Actor, Relation, decide
 from server.i18n import gettext as _
-from server.presenters import access_log_sentence, day, moment, phase_label, referral_label, timeline_sentence
+from server.presenters import (
+    access_log_sentence,
+    day,
+    moment,
+    phase_label,
+    referral_label,
+    role_label,
+    timeline_sentence,
+)
 from server.routes.deps import DbSession
 from server.routes.links import remember_link, show_link
 from server.web import render, see_other
@@ -104,7 +112,12 @@ async def household_overview(
             "team": team,
             "is_member": relation is Relation.MEMBER,
             "is_regisseur": relation is Relation.REGISSEUR,
+            "can_read_plan": decide(frozenset({relation}), Action.PLAN_READ).allowed,
             "passkey_counts": counts,
+            "involved": [
+                (i.name, role_label(i.role), day(i.since.date()) if i.since else "")
+                for i in await involvement.involved_with(db_session, household.id)
+            ],
         },
     )
 

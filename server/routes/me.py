@@ -51,6 +51,7 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "is_regisseur": actor.has_role(Role.REGISSEUR),
             "is_admin": actor.has_role(Role.ADMIN),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
+            "is_volunteer": actor.has_role(Role.VOLUNTEER),
             "welcome": request.query_params.get("welkom") == "1",
         },
     )

@@ -1,0 +1,513 @@
+"""The household's own plan: goals in their own words, actions, ticks, and what they share with whom.
+
+Every change is a timeline event. Edits carry the version they were based on; when someone else changed
+the item meanwhile, ``EditConflict`` carries both versions so that the person can choose. Loading the plan
+takes a fixed number of queries, whatever the number of goals and actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.errors import InvalidInput, NotFound, VersionConflict
+from server.domain.instruments import InstrumentDef
+from server.domain.models import (
+    ActionStatus,
+    Goal,
+    Horizon,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PlanAction,
+    Role,
+    RoleAssignment,
+    Share,
+    WhoType,
+    utcnow,
+)
+from server.domain.policy import Actor, Relation
+from server.domain.timeline import record_event
+
+MAX_GOAL = 500
+MAX_WHAT = 300
+MAX_PERFORMER = 120
+MAX_REASON = 300
+MAX_PURPOSE = 200
+HOUSEHOLD_WRITER = "household"
+
+
+def clean(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def writer_role(relation: Relation) -> str:
+    """How the plan names who wrote something: the household itself, or the writer's role."""
+    return HOUSEHOLD_WRITER if relation is Relation.MEMBER else "regisseur"
+
+
+def parse_date(raw: str) -> dt.date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Input
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalInput:
+    """A goal as typed in the form; ``validate`` cleans it or raises ``InvalidInput``."""
+
+    domain_key: str = ""
+    text: str = ""
+    horizon: str = ""
+    target_score: str = ""
+
+    def validate(self, instrument: InstrumentDef) -> tuple[str, str, Horizon, int | None]:
+        errors: dict[str, str] = {}
+        text = " ".join(self.text.split())
+        if not instrument.has_domain(self.domain_key):
+            errors["domain_key"] = "Kies een leefgebied uit de lijst."
+        if not text:
+            errors["text"] = "Schrijf op wat jullie willen bereiken."
+        elif len(text) > MAX_GOAL:
+            errors["text"] = f"Het doel is te lang (hoogstens {MAX_GOAL} tekens)."
+        if self.horizon not in {h.value for h in Horizon}:
+            errors["horizon"] = "Kies wanneer jullie dit willen bereiken."
+        target: int | None = None
+        if self.target_score.strip():
+            try:
+                target = int(self.target_score)
+            except ValueError:
+                target = None
+            if target is None or not instrument.has_score(target):
+                errors["target_score"] = (
+                    f"Kies een score van {instrument.min_score} tot en met {instrument.max_score}, of laat dit leeg."
+                )
+        if errors:
+            raise InvalidInput(errors)
+        return self.domain_key, text, Horizon(self.horizon), target
+
+
+@dataclass
+class ActionInput:
+    what: str = ""
+    who_type: str = ""
+    performer: str = ""
+    professional_reason: str = ""
+    due_on: str = ""
+    status: str = ActionStatus.OPEN.value
+
+    def validate(self, *, today: dt.date, previous_due: dt.date | None = None) -> dict[str, Any]:
+        """Clean values for a PlanAction. A due date in the past is refused unless it was already set so."""
+        errors: dict[str, str] = {}
+        what = clean(self.what)
+        performer = clean(self.performer)
+        reason = clean(self.professional_reason)
+        if not what:
+            errors["what"] = "Schrijf op wat er moet gebeuren."
+        elif len(what) > MAX_WHAT:
+            errors["what"] = f"Dit is te lang (hoogstens {MAX_WHAT} tekens)."
+        if self.who_type not in {w.value for w in WhoType}:
+            errors["who_type"] = "Kies wie dit doet."
+        elif self.who_type == WhoType.PROFESSIONAL and not reason:
+            errors["professional_reason"] = (
+                "Schrijf kort op waarom een professional dit doet, en niet jullie zelf, iemand uit jullie netwerk "
+                "of een vrijwilliger."
+            )
+        if len(performer) > MAX_PERFORMER:
+            errors["performer"] = f"Dit is te lang (hoogstens {MAX_PERFORMER} tekens)."
+        if len(reason) > MAX_REASON:
+            errors["professional_reason"] = f"Dit is te lang (hoogstens {MAX_REASON} tekens)."
+        due = parse_date(self.due_on)
+        if self.due_on.strip() and due is None:
+            errors["due_on"] = "Vul een datum in, bijvoorbeeld 15-03-2027."
+        elif due is not None and due < today and due != previous_due:
+            errors["due_on"] = "Deze datum is al voorbij. Kies vandaag of een dag later."
+        if self.status not in {s.value for s in ActionStatus}:
+            errors["status"] = "Kies hoe ver het is."
+        if errors:
+            raise InvalidInput(errors)
+        return {
+            "what": what,
+            "who_type": WhoType(self.who_type),
+            "performer": performer,
+            "professional_reason": reason if self.who_type == WhoType.PROFESSIONAL else "",
+            "due_on": due,
+            "status": ActionStatus(self.status),
+        }
+
+
+@dataclass
+class ShareInput:
+    # "person:<uuid>" for a network member, "organisation:<uuid>" for a partner organisation.
+    target: str = ""
+    purpose: str = ""
+
+
+class EditConflict(VersionConflict):
+    """Someone else changed the item after the person opened it. Both versions go back to the person."""
+
+    message = "Iemand anders heeft dit intussen veranderd. Kies welke versie je wilt houden."
+
+    def __init__(self, current: Goal | PlanAction, mine: GoalInput | ActionInput) -> None:
+        super().__init__()
+        self.current = current
+        self.mine = mine
+
+
+def _check_version(item: Goal | PlanAction, based_on: str, mine: GoalInput | ActionInput) -> None:
+    try:
+        version = int(based_on)
+    except ValueError:
+        version = -1
+    if version != item.version:
+        raise EditConflict(item, mine)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Goals and actions
+# --------------------------------------------------------------------------------------------------------
+
+
+async def get_goal(db: AsyncSession, household_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
+    goal = await db.scalar(select(Goal).where(Goal.id == goal_id, Goal.household_id == household_id))
+    if goal is None:
+        raise NotFound
+    return goal
+
+
+async def get_action(db: AsyncSession, household_id: uuid.UUID, action_id: uuid.UUID) -> PlanAction:
+    action = await db.scalar(
+        select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
+    )
+    if action is None:
+        raise NotFound
+    return action
+
+
+async def create_goal(
+    db: AsyncSession,
+    actor: Actor,
+    relation: Relation,
+    household_id: uuid.UUID,
+    instrument: InstrumentDef,
+    data: GoalInput,
+) -> Goal:
+    domain_key, text, horizon, target = data.validate(instrument)
+    goal = Goal(
+        household_id=household_id,
+        domain_key=domain_key,
+        text=text,
+        horizon=horizon,
+        target_score=target,
+        written_by_id=actor.id,
+        written_by_name=actor.person.display_name,
+        written_by_role=writer_role(relation),
+    )
+    db.add(goal)
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="goal.created",
+        detail={"goal": text, "domain": instrument.domain_name(domain_key)},
+    )
+    return goal
+
+
+async def update_goal(
+    db: AsyncSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    instrument: InstrumentDef,
+    data: GoalInput,
+    based_on: str,
+) -> Goal:
+    goal = await get_goal(db, household_id, goal_id)
+    domain_key, text, horizon, target = data.validate(instrument)
+    _check_version(goal, based_on, data)
+    goal.domain_key, goal.text, goal.horizon, goal.target_score = domain_key, text, horizon, target
+    await db.flush()
+    await record_event(db, household_id=household_id, actor=actor.person, kind="goal.updated", detail={"goal": text})
+    return goal
+
+
+async def create_action(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, goal_id: uuid.UUID, data: ActionInput
+) -> PlanAction:
+    goal = await get_goal(db, household_id, goal_id)
+    values = data.validate(today=utcnow().date())
+    action = PlanAction(goal_id=goal.id, household_id=household_id, created_by_id=actor.id, **values)
+    db.add(action)
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="action.created",
+        detail={"action": action.what, "goal": goal.text},
+    )
+    return action
+
+
+async def update_action(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: ActionInput, based_on: str
+) -> PlanAction:
+    action = await get_action(db, household_id, action_id)
+    values = data.validate(today=utcnow().date(), previous_due=action.due_on)
+    _check_version(action, based_on, data)
+    for key, value in values.items():
+        setattr(action, key, value)
+    if action.status != ActionStatus.GEDAAN:
+        action.status_before_done = ""
+    await db.flush()
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind="action.updated", detail={"action": action.what}
+    )
+    return action
+
+
+def can_tick(action: PlanAction, actor: Actor, relation: Relation) -> bool:
+    """The household and its regisseur tick any action; anyone else only the actions assigned to them."""
+    if relation in (Relation.MEMBER, Relation.REGISSEUR):
+        return True
+    return action.assigned_person_id == actor.id
+
+
+async def tick_action(
+    db: AsyncSession, actor: Actor, relation: Relation, household_id: uuid.UUID, action_id: uuid.UUID, *, done: bool
+) -> PlanAction:
+    """Tick an action off, or undo the tick (back to the status it had). Doing it twice changes nothing."""
+    action = await get_action(db, household_id, action_id)
+    if not can_tick(action, actor, relation):
+        raise NotFound
+    is_done = action.status == ActionStatus.GEDAAN
+    if done == is_done:
+        return action
+    if done:
+        action.status_before_done = str(action.status)
+        action.status = ActionStatus.GEDAAN
+    else:
+        previous = action.status_before_done
+        action.status = ActionStatus(previous) if previous and previous != ActionStatus.GEDAAN else ActionStatus.OPEN
+        action.status_before_done = ""
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="action.ticked" if done else "action.unticked",
+        detail={"action": action.what},
+    )
+    return action
+
+
+# --------------------------------------------------------------------------------------------------------
+# Sharing
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareTarget:
+    value: str
+    name: str
+    is_person: bool
+
+
+async def share_targets(db: AsyncSession, household_id: uuid.UUID, municipality_id: uuid.UUID) -> list[ShareTarget]:
+    """Whom the household can share with: the people in its network, and the gemeente's partner organisations."""
+    network = await db.execute(
+        select(Person.id, Person.display_name)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            RoleAssignment.household_id == household_id,
+            RoleAssignment.role == Role.NETWORK_MEMBER,
+            RoleAssignment.revoked_at.is_(None),
+        )
+        .order_by(Person.display_name)
+    )
+    partners = await db.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.municipality_id == municipality_id, Organisation.kind == OrganisationKind.PARTNER)
+        .order_by(Organisation.name)
+    )
+    return [ShareTarget(f"person:{pid}", name, True) for pid, name in network.tuples()] + [
+        ShareTarget(f"organisation:{oid}", name, False) for oid, name in partners.tuples()
+    ]
+
+
+async def share_goal(
+    db: AsyncSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    municipality_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    data: ShareInput,
+) -> Share:
+    goal = await get_goal(db, household_id, goal_id)
+    errors: dict[str, str] = {}
+    targets = {t.value: t for t in await share_targets(db, household_id, municipality_id)}
+    target = targets.get(data.target)
+    purpose = clean(data.purpose)
+    if target is None:
+        errors["target"] = "Kies met wie jullie dit doel delen."
+    if not purpose:
+        errors["purpose"] = "Schrijf in een paar woorden waarvoor diegene dit moet zien."
+    elif len(purpose) > MAX_PURPOSE:
+        errors["purpose"] = f"Dit is te lang (hoogstens {MAX_PURPOSE} tekens)."
+    if errors or target is None:
+        raise InvalidInput(errors)
+    kind, _sep, raw_id = target.value.partition(":")
+    share = Share(
+        household_id=household_id,
+        goal_id=goal.id,
+        person_id=uuid.UUID(raw_id) if kind == "person" else None,
+        organisation_id=uuid.UUID(raw_id) if kind == "organisation" else None,
+        purpose=purpose,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.add(share)
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="share.created",
+        detail={"goal": goal.text, "with": target.name, "purpose": purpose},
+    )
+    return share
+
+
+async def revoke_share(db: AsyncSession, actor: Actor, household_id: uuid.UUID, share_id: uuid.UUID) -> None:
+    """Withdraw a share at once; the person or organisation no longer sees the goal on their next request."""
+    share = await db.scalar(
+        select(Share).where(Share.id == share_id, Share.household_id == household_id, Share.revoked_at.is_(None))
+    )
+    if share is None:
+        raise NotFound
+    share.revoked_at = utcnow()
+    goal = await db.get(Goal, share.goal_id)
+    names = await _share_names(db, [share])
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="share.revoked",
+        detail={"goal": goal.text if goal else "", "with": names.get(share.id, "")},
+    )
+
+
+async def _share_names(db: AsyncSession, shares: Iterable[Share]) -> dict[uuid.UUID, str]:
+    shares = list(shares)
+    person_ids = {s.person_id for s in shares if s.person_id}
+    organisation_ids = {s.organisation_id for s in shares if s.organisation_id}
+    names: dict[uuid.UUID, str] = {}
+    if person_ids:
+        rows = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids)))
+        names.update(dict(rows.tuples().all()))
+    if organisation_ids:
+        rows = await db.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids)))
+        names.update(dict(rows.tuples().all()))
+    return {s.id: names.get(s.person_id or s.organisation_id or uuid.UUID(int=0), "") for s in shares}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading the plan
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareView:
+    share: Share
+    name: str
+    is_person: bool
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    domain_name: str
+    actions: list[PlanAction] = field(default_factory=list)
+    shares: list[ShareView] = field(default_factory=list)
+
+
+@dataclass
+class PlanView:
+    goals: list[GoalView]
+    tickable: frozenset[uuid.UUID]
+
+    def by_horizon(self, horizon: Horizon) -> list[GoalView]:
+        return [g for g in self.goals if g.goal.horizon == horizon]
+
+    @property
+    def household_wrote_none(self) -> bool:
+        return bool(self.goals) and not any(g.goal.written_by_role == HOUSEHOLD_WRITER for g in self.goals)
+
+
+def _visible_share(share: Share, actor: Actor, relation: Relation) -> bool:
+    if relation is Relation.NETWORK_WITH_SHARE:
+        return share.person_id == actor.id
+    if relation is Relation.PARTNER_WITH_SHARE:
+        organisations = {r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL}
+        return share.organisation_id in organisations
+    return False
+
+
+async def load_plan(
+    db: AsyncSession, household_id: uuid.UUID, instrument: InstrumentDef, actor: Actor, relation: Relation
+) -> PlanView:
+    """The plan as this person may see it: all of it for the household and its regisseur, only the shared
+    goals for a network member or partner. A fixed number of queries, whatever the size of the plan."""
+    goals = list(
+        await db.scalars(select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id))
+    )
+    shares = list(
+        await db.scalars(
+            select(Share)
+            .where(Share.household_id == household_id, Share.revoked_at.is_(None))
+            .order_by(Share.created_at)
+        )
+    )
+    actions = list(
+        await db.scalars(
+            select(PlanAction)
+            .where(PlanAction.household_id == household_id)
+            .order_by(PlanAction.created_at, PlanAction.id)
+        )
+    )
+    if relation not in (Relation.MEMBER, Relation.REGISSEUR):
+        # A shared goal comes with all its actions; an action assigned to this person comes with its goal.
+        shared_goals = {s.goal_id for s in shares if _visible_share(s, actor, relation)}
+        assigned = {a.id for a in actions if a.assigned_person_id == actor.id}
+        visible = shared_goals | {a.goal_id for a in actions if a.id in assigned}
+        goals = [g for g in goals if g.id in visible]
+        actions = [a for a in actions if a.goal_id in shared_goals or a.id in assigned]
+        # Someone with a share does not see with whom else the household shares.
+        shares = [s for s in shares if _visible_share(s, actor, relation)]
+    names = await _share_names(db, shares)
+    views = {g.id: GoalView(goal=g, domain_name=instrument.domain_name(g.domain_key)) for g in goals}
+    for action in actions:
+        views[action.goal_id].actions.append(action)
+    for share in shares:
+        if share.goal_id in views:
+            views[share.goal_id].shares.append(ShareView(share, names.get(share.id, ""), share.person_id is not None))
+    tickable = frozenset(a.id for a in actions if can_tick(a, actor, relation))
+    return PlanView(goals=list(views.values()), tickable=tickable)

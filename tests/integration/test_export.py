@@ -1,0 +1,65 @@
+"""Dossier in eigen hand: the household downloads everything as PDF and JSON; nobody else can."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from pypdf import PdfReader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.integration.test_plan import GOAL_TEXT, add_action, member_with_plan
+from tests.integration.test_ratings import tap
+
+
+async def test_member_downloads_the_whole_dossier_as_json(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, _anouk, goal = await member_with_plan(client, db, submit)
+    await add_action(submit, household, goal, who_type="vrijwilliger")
+    await tap(client, household, "sociaal_netwerk", "2", note="Ik ken hier bijna niemand.")
+    response = await client.get(f"/huishoudens/{household.id}/dossier.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "attachment" in response.headers["content-disposition"]
+    data = json.loads(response.content)
+    assert data["huishouden"]["naam"] == household.name
+    assert data["doelen"][0]["doel"] == GOAL_TEXT
+    assert data["doelen"][0]["acties"][0]["wie"] == "vrijwilliger"
+    assert data["metingen"][0]["scores"] == [
+        {"leefgebied": "Sociaal netwerk", "score": 2, "toelichting": "Ik ken hier bijna niemand."}
+    ]
+    assert any("schreef een doel" in item["wat"] for item in data["tijdlijn"])
+    assert isinstance(data["wie_keek"], list)
+
+
+async def test_member_downloads_a_readable_pdf(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, _anouk, _goal = await member_with_plan(client, db, submit)
+    await tap(client, household, "financien", "3")
+    response = await client.get(f"/huishoudens/{household.id}/dossier.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert f"Ons dossier: huishouden {household.name}" in text
+    assert GOAL_TEXT in text
+    assert "Wie keek in ons plan" in text
+    assert "Financiën" in text
+
+
+async def test_regisseur_cannot_download_the_dossier(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    world, household, _anouk, _goal = await member_with_plan(client, db, submit)
+    client.cookies.clear()
+    from tests.factories import signed_in_as
+
+    await signed_in_as(client, db, world.regisseur)
+    assert (await client.get(f"/huishoudens/{household.id}/dossier.json")).status_code == 404
+    assert (await client.get(f"/huishoudens/{household.id}/dossier.pdf")).status_code == 404
