@@ -63,6 +63,28 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_instrument(args: argparse.Namespace) -> int:
+    """Load a gemeente's own set of leefgebieden (a JSON file) and optionally start using it."""
+    import json
+    from pathlib import Path
+
+    from server.demo import load_instrument
+    from server.domain.errors import InvalidInput
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        name = asyncio.run(load_instrument(_settings(), gemeente=args.gemeente, data=data, use=args.use))
+    except (OSError, ValueError) as exc:
+        print(f"Kan {args.file} niet lezen: {exc}", file=sys.stderr)
+        return 2
+    except InvalidInput as exc:
+        for field, message in exc.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 2
+    print(f"Set geladen: {name}" + (" (in gebruik)" if args.use else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onsplan", description="Ons Plan")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--gemeente", required=True)
     admin.add_argument("--name", required=True)
     admin.set_defaults(func=cmd_create_admin)
+    instrument = sub.add_parser("instrument", help="load a gemeente's own set of leefgebieden from a JSON file")
+    instrument.add_argument("file", help='JSON: {"key", "name", "scale": [{"score", "label"}], "domains": [...]}')
+    instrument.add_argument("--gemeente", required=True, help="the gemeente's slug, e.g. woerden")
+    instrument.add_argument("--use", action="store_true", help="make it the set this gemeente uses")
+    instrument.set_defaults(func=cmd_instrument)
     return parser
 
 

@@ -442,3 +442,20 @@ async def create_admin(settings: Settings, *, municipality_name: str, name: str)
     outcome = await _with_session(settings, work)
     assert isinstance(outcome, str)
     return outcome
+
+
+async def load_instrument(settings: Settings, *, gemeente: str, data: dict[str, object], use: bool) -> str:
+    """Store a gemeente's own instrument (``onsplan instrument``); return its name."""
+
+    instruments.parse_definition(data)  # refuse an incomplete file before touching the database
+
+    async def work(db: AsyncSession) -> str:
+        municipality_id = await db.scalar(select(Municipality.id).where(Municipality.slug == gemeente))
+        if municipality_id is None:
+            raise ValueError(f"gemeente '{gemeente}' bestaat niet")
+        definition = await instruments.save_custom(db, municipality_id, data, use=use)
+        return definition.name
+
+    outcome = await _with_session(settings, work)
+    assert isinstance(outcome, str)
+    return outcome
