@@ -9,6 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from server.charts import Series, progress_chart, spider_chart
 from server.domain import instruments, plan, ratings
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.instruments import InstrumentDef
@@ -641,8 +642,6 @@ def rating_table(view: ratings.RatingsView) -> list[dict[str, Any]]:
 def charts_context(view: ratings.RatingsView) -> dict[str, Any]:
     """Spider charts (latest against the nulmeting, per perspective), a progress chart per leefgebied, and
     the same numbers as tables. Also used by the export."""
-    from server.charts import Series, progress_chart, spider_chart
-
     instrument = view.instrument
     axes = [d.name for d in instrument.domains]
     spiders = []
