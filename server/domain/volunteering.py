@@ -81,6 +81,14 @@ async def live_request_for(db: AsyncSession, action_id: uuid.UUID) -> HelpReques
     return found
 
 
+async def live_action_ids(db: AsyncSession, household_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """Actions of the household that have a help request going (so no second one is offered)."""
+    rows = await db.scalars(
+        select(HelpRequest.action_id).where(HelpRequest.household_id == household_id, HelpRequest.status.in_(LIVE))
+    )
+    return frozenset(rows)
+
+
 async def publish(
     db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: HelpRequestInput
 ) -> HelpRequest:

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.charts import Series, progress_chart, spider_chart
-from server.domain import instruments, plan, ratings
+from server.domain import instruments, plan, ratings, volunteering
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.instruments import InstrumentDef
 from server.domain.models import (
@@ -87,6 +87,7 @@ async def plan_page(
             "sections": [(h, horizon_question(h), view.by_horizon(h)) for h in Horizon],
             "can_write": relation in (Relation.MEMBER, Relation.REGISSEUR),
             "can_share": relation is Relation.MEMBER,
+            "asked": await volunteering.live_action_ids(db_session, household_id),
             "is_regisseur": relation is Relation.REGISSEUR,
             "is_member": relation is Relation.MEMBER,
             **labels(),
@@ -379,6 +380,7 @@ async def tick_action(
                 "action": action,
                 "can_tick": True,
                 "can_write": relation in (Relation.MEMBER, Relation.REGISSEUR),
+                "asked": await volunteering.live_action_ids(db_session, household_id),
                 **labels(),
             },
         )
