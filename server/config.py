@@ -52,6 +52,8 @@ class Settings:
     session_max_hours_professional: int = 12
     # Attempts allowed per client and endpoint within a minute on sign-in and enrolment.
     rate_limit_per_minute: int = 20
+    # Warn the household when one helper carries more open actions than this.
+    helper_action_limit: int = 3
     # Echo SQL statements to the log (development only).
     sql_echo: bool = False
 

@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
-from server.domain import instruments, plan, ratings, volunteering
+from server.domain import instruments, network, plan, ratings, volunteering
 from server.domain.models import (
     AssessmentKind,
     Goal,
     Household,
     Member,
     Municipality,
+    NetworkPerson,
     Organisation,
     OrganisationKind,
     Person,
@@ -54,6 +55,7 @@ DEMO_PEOPLE: tuple[tuple[str, Role], ...] = (
     ("Karin", Role.TEAM_LEAD),
     ("Bram", Role.ADMIN),
     ("Ria", Role.VOLUNTEER_COORDINATOR),
+    ("Oma Ineke", Role.NETWORK_MEMBER),
 )
 
 
@@ -66,6 +68,7 @@ def demo_label(role: Role) -> str:
         Role.TEAM_LEAD: _("teamleider"),
         Role.ADMIN: _("functioneel beheerder"),
         Role.VOLUNTEER_COORDINATOR: _("coördinator vrijwilligers"),
+        Role.NETWORK_MEMBER: _("uit het netwerk"),
     }
     return labels[role]
 
@@ -394,9 +397,48 @@ async def _build_plans(db: AsyncSession, world: DemoWorld, households: dict[str,
     await action(jansen, peter, home, who_type="vrijwilliger", what="Fietsles voor Marloes.")
 
 
+async def _build_networks(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """The people around Anouk and Milan: Oma Ineke, who already helps (she has a passkey link of her own),
+    a friend and a neighbour who could, the school and the huisarts, and Milan's father, whom Anouk would
+    rather not involve. Fleur has one action open, so the household can invite her from the plan."""
+    de_vries = households["De Vries"]
+    anouk = actor_for(world.people["Anouk"])
+    people = (
+        ("Oma Ineke", "familie", "informeel", "1", "Milan ophalen op woensdag, bellen als het niet gaat"),
+        ("Fleur", "vriend", "informeel", "1", "boodschappen, even langskomen"),
+        ("Buurvrouw Trees", "buur", "informeel", "2", "op Milan letten na school"),
+        ("Voetbalclub Milan", "vereniging", "informeel", "3", ""),
+        ("Juf Mirjam (school)", "anders", "formeel", "2", "laat weten als Milan iets nodig heeft"),
+        ("Huisarts", "anders", "formeel", "3", "de pijn"),
+    )
+    added: dict[str, NetworkPerson] = {}
+    for name, relation, kind, ring, help_with in people:
+        added[name] = await network.add_person(
+            db, anouk, de_vries.id,
+            network.NetworkPersonInput(name=name, relation=relation, kind=kind, ring=ring, can_help_with=help_with),
+        )  # fmt: skip
+    added["Oma Ineke"].person_id = world.people["Oma Ineke"].id
+    await network.add_person(
+        db, anouk, de_vries.id,
+        network.NetworkPersonInput(
+            name="Vader van Milan", relation="familie", kind="informeel", ring="3", not_involved=True,
+            not_involved_reason="Dat geeft te veel onrust.",
+        ),
+    )  # fmt: skip
+    goal_id = await db.scalar(
+        select(Goal.id).where(Goal.household_id == de_vries.id, Goal.domain_key == "sociaal_netwerk")
+    )
+    assert goal_id is not None, "the plans step runs first"
+    await plan.create_action(
+        db, anouk, de_vries.id, goal_id,
+        plan.ActionInput(what="Fleur vragen of zij één keer per week boodschappen met me doet.", who_type="netwerk",
+                         performer="Fleur"),
+    )  # fmt: skip
+
+
 # Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = [_build_plans]
+DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:

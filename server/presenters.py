@@ -14,6 +14,7 @@ from server.domain.models import (
     AssessmentKind,
     HelpRequestStatus,
     Horizon,
+    NetworkRelation,
     Perspective,
     Phase,
     ReferralSource,
@@ -136,6 +137,25 @@ def help_status_label(status: str) -> str:
     return labels.get(HelpRequestStatus(status), status) if known else status
 
 
+def relation_label(relation: str) -> str:
+    labels = {
+        NetworkRelation.FAMILIE: _("familie"),
+        NetworkRelation.VRIEND: _("vriend of vriendin"),
+        NetworkRelation.BUUR: _("buren"),
+        NetworkRelation.COLLEGA: _("collega"),
+        NetworkRelation.KERK_OF_MOSKEE: _("kerk of moskee"),
+        NetworkRelation.VERENIGING: _("vereniging of club"),
+        NetworkRelation.ANDERS: _("anders"),
+    }
+    known = relation in NetworkRelation._value2member_map_
+    return labels.get(NetworkRelation(relation), relation) if known else relation
+
+
+def ring_label(ring: int) -> str:
+    labels = {1: _("heel dichtbij"), 2: _("dichtbij"), 3: _("verder weg")}
+    return labels.get(ring, str(ring))
+
+
 def moment(value: dt.datetime) -> str:
     """'dinsdag 3 maart om 14:05' in Dutch time."""
     local = value.astimezone(LOCAL_TZ)
@@ -162,6 +182,7 @@ def resource_phrase(resource: str) -> str:
         "timeline.read": _("jullie tijdlijn"),
         "access_log.read": _("wie er in jullie plan keek"),
         "enrolment": _("de aanmeldlink van een gezinslid"),
+        "network": _("jullie netwerkkaart"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 
@@ -223,7 +244,16 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         "help.done": _("%(who)s meldde: \u201c%(what)s\u201d is gedaan."),
         "help.confirmed": _("%(who)s bevestigde dat \u201c%(what)s\u201d gedaan is."),
         "help.withdrawn": _("%(who)s trok de hulpvraag \u201c%(what)s\u201d in."),
+        "network.added": _("%(who)s zette %(name)s op de netwerkkaart."),
+        "network.updated": _("%(who)s paste %(name)s aan op de netwerkkaart."),
+        "network.withdrawn": _("%(who)s trok de toegang van %(name)s tot jullie plan in."),
+        "network.left": _("%(name)s doet niet meer mee met jullie plan."),
+        "action.noted": _("%(who)s schreef bij \u201c%(action)s\u201d: %(note)s"),
     }
+    if kind == "network.invited":
+        if detail.get("action"):
+            return _("%(who)s nodigde %(name)s uit voor: \u201c%(action)s\u201d.") % values
+        return _("%(who)s nodigde %(name)s uit om mee te kijken met jullie plan.") % values
     if kind == "assessment.started":
         return _("%(who)s begon een nieuwe meting: %(kind)s.") % {
             "who": who,

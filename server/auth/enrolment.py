@@ -39,9 +39,16 @@ def _hash(token: str) -> str:
 
 
 async def issue(
-    db: AsyncSession, *, person: Person, created_by: Person | None, origin: str, revoke_earlier: bool = True
+    db: AsyncSession,
+    *,
+    person: Person,
+    created_by: Person | None,
+    origin: str,
+    revoke_earlier: bool = True,
+    message: str = "",
 ) -> IssuedLink:
-    """Create a new link for ``person``. Earlier unused links of the person stop working."""
+    """Create a new link for ``person``, with an optional personal ``message`` shown when it is opened.
+    Earlier unused links of the person stop working."""
     now = utcnow()
     if revoke_earlier:
         await db.execute(
@@ -56,6 +63,7 @@ async def issue(
         created_by_id=created_by.id if created_by else None,
         created_at=now,
         expires_at=now + VALID_FOR,
+        message=message,
     )
     db.add(row)
     await db.flush()

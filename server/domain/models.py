@@ -194,6 +194,8 @@ class EnrolmentToken(UUIDBase):
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # A short personal message from whoever invited the person, shown when they open the link.
+    message: Mapped[str] = mapped_column(String(300), default="")
 
 
 class WebSession(UUIDBase):

@@ -240,6 +240,9 @@ class Decision:
 def decide_role(actor: Actor | None, action: Action) -> bool:
     if actor is None:
         return False
+    if action is Action.SIGNED_IN:
+        # Also someone whose last role ended (a network member who left): their own pages stay open.
+        return True
     return bool(actor.role_names & ROLE_RULES[action])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.routes import auth, demo, export, households, me, plan, public, staff, volunteering
+from server.routes import auth, demo, export, households, me, network, plan, public, staff, volunteering
 
 ROUTE_HANDLERS: list[Any] = [
     *public.ROUTES,
@@ -14,6 +14,7 @@ ROUTE_HANDLERS: list[Any] = [
     *plan.ROUTES,
     *export.ROUTES,
     *volunteering.ROUTES,
+    *network.ROUTES,
     *staff.ROUTES,
     *demo.ROUTES,
 ]

@@ -108,8 +108,13 @@ async def sign_in_verify(request: Request[Any, Any, Any], db_session: DbSession)
 
 @get("/aanmelden/{token:str}", name="auth.enrol", opt={"policy": PUBLIC, "rate_limited": True})
 async def enrol_page(request: Request[Any, Any, Any], db_session: DbSession, token: FromPath[str]) -> Template:
-    _row, person = await enrolment.find_valid(db_session, token)
-    return render(request, "pages/auth/enrol.html", {"person": person, "token": token})
+    row, person = await enrolment.find_valid(db_session, token)
+    inviter = await db_session.get(Person, row.created_by_id) if row.message and row.created_by_id else None
+    return render(
+        request,
+        "pages/auth/enrol.html",
+        {"person": person, "token": token, "message": row.message, "inviter": inviter.display_name if inviter else ""},
+    )
 
 
 @post(

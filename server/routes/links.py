@@ -19,7 +19,7 @@ from server.web import render, see_other
 FLASH_KEY = "issued_link"
 
 
-def remember_link(request: Request[Any, Any, Any], link: enrolment.IssuedLink, *, back: str) -> None:
+def remember_link(request: Request[Any, Any, Any], link: enrolment.IssuedLink, *, back: str, message: str = "") -> None:
     web_session: WebSession = request.state.web_session
     web_session.data = {
         **web_session.data,
@@ -28,6 +28,7 @@ def remember_link(request: Request[Any, Any, Any], link: enrolment.IssuedLink, *
             "name": link.person.display_name,
             "expires": link.expires_at.isoformat(),
             "back": back,
+            "message": message,
         },
     }
 
@@ -44,6 +45,7 @@ def show_link(request: Request[Any, Any, Any], *, fallback: str) -> Response[Any
         "name": pending["name"],
         "expires": moment(dt.datetime.fromisoformat(pending["expires"])),
         "back": pending.get("back") or fallback,
+        "message": pending.get("message", ""),
         "qr": enrolment.qr_svg(
             pending["url"], label=_("QR-code met de aanmeldlink voor %(name)s") % {"name": pending["name"]}
         ),

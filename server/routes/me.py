@@ -35,6 +35,14 @@ async def team_list(db: DbSession, actor: Actor) -> list[dict[str, str]]:
     return [{"name": n, "phase": phase_label(p), "regisseur": r or ""} for n, p, r in rows.tuples()]
 
 
+async def helping(db: DbSession, actor: Actor) -> list[Household]:
+    """The households whose plan this person helps with as a network member."""
+    ids = [r.household_id for r in actor.roles if r.role == Role.NETWORK_MEMBER and r.household_id]
+    if not ids:
+        return []
+    return list(await db.scalars(select(Household).where(Household.id.in_(ids)).order_by(Household.name)))
+
+
 @get("/mijn", name="me.overview", opt={"policy": Action.SIGNED_IN})
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
@@ -46,6 +54,8 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "person": actor.person,
             "roles": sorted({role_label(r) for r in actor.role_names}),
             "households": await policy.households_of_member(db_session, actor),
+            "helping": await helping(db_session, actor),
+            "left": request.query_params.get("verlaten") == "1",
             "caseload": [(h, phase_label(t.phase)) for h, t in caseload],
             "team": await team_list(db_session, actor),
             "is_regisseur": actor.has_role(Role.REGISSEUR),

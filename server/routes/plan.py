@@ -90,6 +90,9 @@ async def plan_page(
             "asked": await volunteering.live_action_ids(db_session, household_id),
             "is_regisseur": relation is Relation.REGISSEUR,
             "is_member": relation is Relation.MEMBER,
+            "can_invite": relation is Relation.MEMBER,
+            "me": actor.id,
+            "note_too_long": request.query_params.get("notitie") == "te-lang",
             **labels(),
         },
     )
@@ -381,6 +384,8 @@ async def tick_action(
                 "can_tick": True,
                 "can_write": relation in (Relation.MEMBER, Relation.REGISSEUR),
                 "asked": await volunteering.live_action_ids(db_session, household_id),
+                "can_invite": relation is Relation.MEMBER,
+                "me": request.state.actor.id,
                 **labels(),
             },
         )

@@ -1,0 +1,393 @@
+"""The people around a household (the netwerkkaart), inviting them to help, and ending their access.
+
+The household and its regisseur keep the map. Only the household invites someone from it or withdraws
+someone's access: the plan is theirs. An invited person gets a network-member role for this household
+only; what they then see is narrowed by ``plan.load_plan`` to the goals shared with them and the actions
+assigned to them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import plan
+from server.domain.errors import InvalidInput, NotFound
+from server.domain.models import (
+    ActionStatus,
+    HelpRequest,
+    HelpRequestStatus,
+    NetworkPerson,
+    NetworkRelation,
+    Passkey,
+    Person,
+    PlanAction,
+    Role,
+    RoleAssignment,
+    Share,
+    WhoType,
+    utcnow,
+)
+from server.domain.people import create_person
+from server.domain.policy import Actor, Relation
+from server.domain.timeline import record_event
+from server.domain.volunteering import record_involvement
+
+MAX_NAME = 120
+MAX_HELP = 300
+MAX_REASON = 300
+MAX_MESSAGE = 300
+MAX_NOTE = 300
+RINGS = (1, 2, 3)
+FORMAL = "formeel"
+INFORMAL = "informeel"
+OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.BEZIG)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The map
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class NetworkPersonInput:
+    """Someone on the map as typed in the form; ``validate`` cleans it or raises ``InvalidInput``."""
+
+    name: str = ""
+    relation: str = ""
+    kind: str = INFORMAL
+    ring: str = "2"
+    can_help_with: str = ""
+    not_involved: bool = False
+    not_involved_reason: str = ""
+
+    def validate(self) -> dict[str, object]:
+        errors: dict[str, str] = {}
+        name = plan.clean(self.name)
+        help_with = plan.clean(self.can_help_with)
+        reason = plan.clean(self.not_involved_reason)
+        if not name:
+            errors["name"] = "Vul een naam in. Een voornaam of 'buurvrouw' is genoeg."
+        elif len(name) > MAX_NAME:
+            errors["name"] = f"De naam is te lang (hoogstens {MAX_NAME} tekens)."
+        if self.relation not in {r.value for r in NetworkRelation}:
+            errors["relation"] = "Kies wie deze persoon voor jullie is."
+        if self.kind not in (FORMAL, INFORMAL):
+            errors["kind"] = "Kies of deze persoon helpt als familie of vriend, of vanuit werk of een organisatie."
+        if self.ring not in {str(r) for r in RINGS}:
+            errors["ring"] = "Kies hoe dichtbij deze persoon staat."
+        if len(help_with) > MAX_HELP:
+            errors["can_help_with"] = f"Dit is te lang (hoogstens {MAX_HELP} tekens)."
+        if len(reason) > MAX_REASON:
+            errors["not_involved_reason"] = f"Dit is te lang (hoogstens {MAX_REASON} tekens)."
+        if errors:
+            raise InvalidInput(errors)
+        return {
+            "name": name,
+            "relation": NetworkRelation(self.relation),
+            "is_formal": self.kind == FORMAL,
+            "ring": int(self.ring),
+            "can_help_with": help_with,
+            "not_involved": self.not_involved,
+            "not_involved_reason": reason if self.not_involved else "",
+        }
+
+    @classmethod
+    def of(cls, row: NetworkPerson) -> NetworkPersonInput:
+        return cls(
+            name=row.name,
+            relation=str(row.relation),
+            kind=FORMAL if row.is_formal else INFORMAL,
+            ring=str(row.ring),
+            can_help_with=row.can_help_with,
+            not_involved=row.not_involved,
+            not_involved_reason=row.not_involved_reason,
+        )
+
+
+async def people_of(db: AsyncSession, household_id: uuid.UUID) -> list[NetworkPerson]:
+    """Everyone on the household's map, closest ring first."""
+    result = await db.scalars(
+        select(NetworkPerson)
+        .where(NetworkPerson.household_id == household_id)
+        .order_by(NetworkPerson.ring, NetworkPerson.name, NetworkPerson.id)
+    )
+    return list(result)
+
+
+async def get_person(db: AsyncSession, household_id: uuid.UUID, network_person_id: uuid.UUID) -> NetworkPerson:
+    row = await db.scalar(
+        select(NetworkPerson).where(NetworkPerson.id == network_person_id, NetworkPerson.household_id == household_id)
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def add_person(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, data: NetworkPersonInput
+) -> NetworkPerson:
+    row = NetworkPerson(household_id=household_id, created_by_id=actor.id, **data.validate())
+    db.add(row)
+    await db.flush()
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind="network.added", detail={"name": row.name}
+    )
+    return row
+
+
+async def update_person(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, network_person_id: uuid.UUID, data: NetworkPersonInput
+) -> NetworkPerson:
+    row = await get_person(db, household_id, network_person_id)
+    for key, value in data.validate().items():
+        setattr(row, key, value)
+    await db.flush()
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind="network.updated", detail={"name": row.name}
+    )
+    if row.not_involved and row.person_id is not None:
+        # Someone the household no longer wants involved keeps no access.
+        await _end_access(db, household_id, row.person_id)
+    return row
+
+
+# --------------------------------------------------------------------------------------------------------
+# Inviting and withdrawing
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitation:
+    person: Person
+    network_person: NetworkPerson
+    # False when the person already has a passkey: they simply see the new action, no link is needed.
+    needs_link: bool
+    message: str
+
+
+async def _active_role(db: AsyncSession, household_id: uuid.UUID, person_id: uuid.UUID) -> RoleAssignment | None:
+    result: RoleAssignment | None = await db.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.household_id == household_id,
+            RoleAssignment.role == Role.NETWORK_MEMBER,
+            RoleAssignment.revoked_at.is_(None),
+        )
+    )
+    return result
+
+
+async def invitable_actions(db: AsyncSession, household_id: uuid.UUID) -> list[PlanAction]:
+    """Actions someone from the network could take on: who-type network, not done or stopped."""
+    result = await db.scalars(
+        select(PlanAction)
+        .where(
+            PlanAction.household_id == household_id,
+            PlanAction.who_type == WhoType.NETWERK,
+            PlanAction.status.in_(OPEN_STATUSES),
+        )
+        .order_by(PlanAction.created_at, PlanAction.id)
+    )
+    return list(result)
+
+
+async def invite(
+    db: AsyncSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    municipality_id: uuid.UUID,
+    network_person_id: uuid.UUID,
+    *,
+    message: str,
+    action_id: uuid.UUID | None,
+) -> Invitation:
+    """Give someone from the map access to this household's plan, and optionally an action to do.
+
+    The caller issues the enrolment link when ``needs_link`` is true (the person has no passkey yet)."""
+    text = plan.clean(message)
+    errors: dict[str, str] = {}
+    row = await db.scalar(
+        select(NetworkPerson).where(NetworkPerson.id == network_person_id, NetworkPerson.household_id == household_id)
+    )
+    if row is None:
+        errors["network_person"] = "Kies wie jullie uitnodigen."
+    elif row.not_involved:
+        errors["network_person"] = (
+            "Jullie willen deze persoon liever niet betrekken. Pas dat eerst aan op de netwerkkaart."
+        )
+    if len(text) > MAX_MESSAGE:
+        errors["message"] = f"Het bericht is te lang (hoogstens {MAX_MESSAGE} tekens)."
+    action: PlanAction | None = None
+    if action_id is not None:
+        action = await db.scalar(
+            select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
+        )
+        if action is None or action.who_type != WhoType.NETWERK or action.status not in OPEN_STATUSES:
+            errors["action"] = "Kies een actie voor iemand uit jullie netwerk die nog niet klaar is."
+    if errors or row is None:
+        raise InvalidInput(errors)
+
+    person = await db.get(Person, row.person_id) if row.person_id else None
+    if person is None:
+        person = await create_person(
+            db,
+            municipality_id=municipality_id,
+            display_name=row.name,
+            role=Role.NETWORK_MEMBER,
+            household_id=household_id,
+        )
+        row.person_id = person.id
+    elif await _active_role(db, household_id, person.id) is None:
+        db.add(RoleAssignment(person_id=person.id, role=Role.NETWORK_MEMBER, household_id=household_id))
+    if action is not None:
+        action.assigned_person_id = person.id
+        action.performer = action.performer or row.name
+    await db.flush()
+    has_passkey = await db.scalar(select(Passkey.id).where(Passkey.person_id == person.id).limit(1))
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="network.invited",
+        detail={"name": row.name, "action": action.what if action else ""},
+    )
+    await record_involvement(db, household_id)
+    return Invitation(person=person, network_person=row, needs_link=has_passkey is None, message=text)
+
+
+async def _end_access(db: AsyncSession, household_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+    """Revoke the person's network role and shares for this household and hand their open actions back.
+    True when there was access to end."""
+    now = utcnow()
+    revoked = await db.execute(
+        update(RoleAssignment)
+        .where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.household_id == household_id,
+            RoleAssignment.role == Role.NETWORK_MEMBER,
+            RoleAssignment.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    await db.execute(
+        update(Share)
+        .where(Share.household_id == household_id, Share.person_id == person_id, Share.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    await db.execute(
+        update(PlanAction)
+        .where(
+            PlanAction.household_id == household_id,
+            PlanAction.assigned_person_id == person_id,
+            PlanAction.status.in_(OPEN_STATUSES),
+        )
+        .values(assigned_person_id=None, version=PlanAction.version + 1)
+    )
+    await record_involvement(db, household_id)
+    return bool(getattr(revoked, "rowcount", 0))
+
+
+async def withdraw_access(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, network_person_id: uuid.UUID
+) -> NetworkPerson:
+    """The household ends someone's access at once: their next request is refused."""
+    row = await get_person(db, household_id, network_person_id)
+    if row.person_id is None or not await _end_access(db, household_id, row.person_id):
+        raise InvalidInput({"network_person": "Deze persoon heeft geen toegang tot jullie plan."})
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind="network.withdrawn", detail={"name": row.name}
+    )
+    return row
+
+
+async def leave(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> None:
+    """A network member leaves the household's plan of their own accord."""
+    if not await _end_access(db, household_id, actor.id):
+        raise NotFound
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="network.left",
+        detail={"name": actor.person.display_name},
+    )
+
+
+async def add_note(
+    db: AsyncSession, actor: Actor, relation: Relation, household_id: uuid.UUID, action_id: uuid.UUID, note: str
+) -> PlanAction:
+    """A short note on an action by whoever does it (or by the household and its regisseur)."""
+    action = await plan.get_action(db, household_id, action_id)
+    if not plan.can_tick(action, actor, relation):
+        raise NotFound
+    text = plan.clean(note)
+    if len(text) > MAX_NOTE:
+        raise InvalidInput({"note": f"De notitie is te lang (hoogstens {MAX_NOTE} tekens)."})
+    action.note = text
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind="action.noted",
+        detail={"action": action.what, "note": text},
+    )
+    return action
+
+
+# --------------------------------------------------------------------------------------------------------
+# Who carries what
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelperLoad:
+    name: str
+    open_actions: int
+    too_many: bool
+    is_volunteer: bool
+
+
+async def helper_load(db: AsyncSession, household_id: uuid.UUID, *, limit: int) -> list[HelperLoad]:
+    """Per helper (network member or volunteer) how many open actions they carry, most first; ``too_many``
+    when it is more than ``limit``. Three queries, whatever the size of the plan."""
+    assigned = await db.scalars(
+        select(PlanAction.assigned_person_id).where(
+            PlanAction.household_id == household_id,
+            PlanAction.assigned_person_id.is_not(None),
+            PlanAction.status.in_(OPEN_STATUSES),
+        )
+    )
+    counts = Counter(pid for pid in assigned if pid is not None)
+    if not counts:
+        return []
+    rows = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(list(counts))))
+    names = {pid: name for pid, name in rows.tuples()}
+    volunteers = set(
+        await db.scalars(
+            select(HelpRequest.volunteer_id).where(
+                HelpRequest.household_id == household_id,
+                HelpRequest.volunteer_id.in_(list(counts)),
+                HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+            )
+        )
+    )
+    loads = [HelperLoad(names.get(pid, ""), n, n > limit, pid in volunteers) for pid, n in counts.items()]
+    return sorted(loads, key=lambda h: (-h.open_actions, h.name))
+
+
+async def access_by_person(db: AsyncSession, household_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """The people (accounts) with network access to this household right now."""
+    result = await db.scalars(
+        select(RoleAssignment.person_id).where(
+            RoleAssignment.household_id == household_id,
+            RoleAssignment.role == Role.NETWORK_MEMBER,
+            RoleAssignment.revoked_at.is_(None),
+        )
+    )
+    return frozenset(result)

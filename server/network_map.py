@@ -1,0 +1,123 @@
+"""The netwerkkaart as server-rendered SVG: the household in the centre, three rings, the people on them.
+
+Informal people (family, friends, neighbours) are circles, formal people (who help from their work or an
+organisation) are squares, so the two differ without colour; the legend says so. Names are written beside
+each mark; the page lists the same people for screen readers. As with the charts: no inline styles, all
+words from the caller, escaped here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from server.charts import GRID, INK, SERIES_COLOURS, _n
+
+SIZE = 400.0
+CENTRE = SIZE / 2
+RING_RADII = (78.0, 128.0, 178.0)
+HOME_RADIUS = 36.0
+LEGEND_HEIGHT = 74.0
+INFORMAL_COLOUR, FORMAL_COLOUR = SERIES_COLOURS
+MAX_LABEL = 16
+
+
+@dataclass(frozen=True)
+class MapPerson:
+    name: str
+    ring: int  # 1 closest, 3 farthest
+    is_formal: bool
+
+
+@dataclass(frozen=True)
+class MapWords:
+    """The visible words of the map, translated by the caller."""
+
+    title: str
+    description: str
+    centre: str
+    informal: str
+    formal: str
+    rings: str
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def positions(people: Sequence[MapPerson]) -> list[tuple[float, float]]:
+    """Where each person goes: on their ring, spread evenly, each ring turned a little so that names on
+    neighbouring rings do not line up."""
+    by_ring: dict[int, list[int]] = {}
+    for index, person in enumerate(people):
+        by_ring.setdefault(min(max(person.ring, 1), len(RING_RADII)), []).append(index)
+    placed: list[tuple[float, float]] = [(CENTRE, CENTRE)] * len(people)
+    for ring, indexes in by_ring.items():
+        radius = RING_RADII[ring - 1]
+        turn = -math.pi / 2 + (ring - 1) * math.pi / 7
+        for slot, index in enumerate(indexes):
+            angle = turn + 2 * math.pi * slot / len(indexes)
+            placed[index] = (CENTRE + radius * math.cos(angle), CENTRE + radius * math.sin(angle))
+    return placed
+
+
+def _mark(x: float, y: float, formal: bool) -> str:
+    if formal:
+        return (
+            f'<rect class="map__formal" x="{_n(x - 8)}" y="{_n(y - 8)}" width="16" height="16" '
+            f'fill="{FORMAL_COLOUR}" stroke="#ffffff" stroke-width="1.5"/>'
+        )
+    return (
+        f'<circle class="map__informal" cx="{_n(x)}" cy="{_n(y)}" r="8.5" fill="{INFORMAL_COLOUR}" '
+        'stroke="#ffffff" stroke-width="1.5"/>'
+    )
+
+
+def network_map(people: Sequence[MapPerson], words: MapWords, *, map_id: str = "netwerkkaart") -> Markup:
+    """The map as an ``<svg>`` with a title, a description and a legend."""
+    height = SIZE + LEGEND_HEIGHT
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" viewBox="0 0 {_n(SIZE)} {_n(height)}" '
+        f'role="img" aria-labelledby="{escape(map_id)}-title {escape(map_id)}-desc">',
+        f'<title id="{escape(map_id)}-title">{escape(words.title)}</title>',
+        f'<desc id="{escape(map_id)}-desc">{escape(words.description)}</desc>',
+        '<g class="map__rings" fill="none">',
+    ]
+    parts += [
+        f'<circle cx="{_n(CENTRE)}" cy="{_n(CENTRE)}" r="{_n(r)}" stroke="{GRID}" stroke-width="1" '
+        'stroke-dasharray="4 4"/>'
+        for r in RING_RADII
+    ]
+    parts.append("</g>")
+    parts.append(
+        f'<circle cx="{_n(CENTRE)}" cy="{_n(CENTRE)}" r="{_n(HOME_RADIUS)}" fill="#ffffff" stroke="{INK}" '
+        'stroke-width="2"/>'
+        f'<text x="{_n(CENTRE)}" y="{_n(CENTRE + 4)}" font-size="12" font-weight="700" fill="{INK}" '
+        f'text-anchor="middle">{escape(_short(words.centre))}</text>'
+    )
+    parts.append(f'<g class="map__people" font-size="11" fill="{INK}">')
+    for person, (x, y) in zip(people, positions(people), strict=True):
+        parts.append(_mark(x, y, person.is_formal))
+        below = y >= CENTRE - 1
+        label_y = y + 22 if below else y - 14
+        anchor = "middle" if abs(x - CENTRE) < 40 else ("start" if x > CENTRE else "end")
+        label_x = x if anchor == "middle" else (x + 6 if anchor == "start" else x - 6)
+        parts.append(
+            f'<text x="{_n(label_x)}" y="{_n(label_y)}" text-anchor="{anchor}">{escape(_short(person.name))}</text>'
+        )
+    parts.append("</g>")
+    top = SIZE + 8
+    parts.append(
+        f'<g class="map__legend" font-size="12" fill="{INK}">'
+        f"{_mark(16, top + 10, False)}"
+        f'<text x="32" y="{_n(top + 14)}">{escape(words.informal)}</text>'
+        f"{_mark(16, top + 34, True)}"
+        f'<text x="32" y="{_n(top + 38)}">{escape(words.formal)}</text>'
+        f'<line x1="6" y1="{_n(top + 58)}" x2="26" y2="{_n(top + 58)}" stroke="{GRID}" stroke-dasharray="4 4"/>'
+        f'<text x="32" y="{_n(top + 62)}">{escape(words.rings)}</text>'
+        "</g></svg>"
+    )
+    return Markup("".join(parts))  # noqa: S704 - every text from callers is escaped above

@@ -1,0 +1,365 @@
+"""The netwerkkaart, inviting someone from it, withdrawing access, leaving a plan, and notes on actions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath
+from litestar.response import Template
+
+from server.auth import enrolment
+from server.domain import network
+from server.domain.errors import InvalidInput, NotFound
+from server.domain.models import Household, NetworkPerson, NetworkRelation
+from server.domain.network import FORMAL, INFORMAL, RINGS, NetworkPersonInput
+from server.domain.policy import Action, Actor, Relation
+from server.i18n import gettext as _
+from server.network_map import MapPerson, MapWords, network_map
+from server.presenters import relation_label, ring_label
+from server.routes.deps import DbSession
+from server.routes.links import remember_link, show_link
+from server.web import render, see_other
+
+NETWORK = "/huishoudens/{household_id:uuid}/netwerk"
+# What the map page confirms after a change (a query flag set by the redirect).
+FLASHES = ("toegevoegd", "aangepast", "ingetrokken", "uitgenodigd")
+
+
+async def _household(db: DbSession, household_id: uuid.UUID) -> Household:
+    household = await db.get(Household, household_id)
+    if household is None:
+        raise NotFound
+    return household
+
+
+def _map_url(household_id: uuid.UUID, flag: str = "") -> str:
+    return f"/huishoudens/{household_id}/netwerk" + (f"?{flag}=1" if flag else "")
+
+
+def _describe(people: list[NetworkPerson]) -> str:
+    if not people:
+        return _("Er staat nog niemand op de kaart.")
+    counts = {ring: sum(1 for p in people if p.ring == ring) for ring in RINGS}
+    return _(
+        "Jullie huishouden in het midden. Heel dichtbij: %(one)s, dichtbij: %(two)s, verder weg: %(three)s "
+        "mensen. De lijst hieronder noemt iedereen."
+    ) % {"one": counts[1], "two": counts[2], "three": counts[3]}
+
+
+@get(NETWORK, name="network.map", opt={"policy": Action.NETWORK_READ, "resource": "network"})
+async def map_page(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    relation: Relation = request.state.relation
+    everyone = await network.people_of(db_session, household_id)
+    involved = [p for p in everyone if not p.not_involved]
+    words = MapWords(
+        title=_("Netwerkkaart van %(name)s") % {"name": household.name},
+        description=_describe(involved),
+        centre=household.name,
+        informal=_("rondje: familie, vrienden, buren (informeel)"),
+        formal=_("vierkantje: vanuit werk of een organisatie (formeel)"),
+        rings=_("ringen: hoe verder van het midden, hoe minder dichtbij"),
+    )
+    limit: int = request.app.state.settings.helper_action_limit
+    return render(
+        request,
+        "pages/network/map.html",
+        {
+            "household": household,
+            "involved": involved,
+            "not_involved": [p for p in everyone if p.not_involved],
+            "svg": network_map([MapPerson(p.name, p.ring, p.is_formal) for p in involved], words),
+            "loads": await network.helper_load(db_session, household_id, limit=limit),
+            "limit": limit,
+            "with_access": await network.access_by_person(db_session, household_id),
+            "can_invite": relation is Relation.MEMBER,
+            "relation_label": relation_label,
+            "ring_label": ring_label,
+            "flash": next((f for f in FLASHES if f in request.query_params), ""),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Adding and changing people on the map
+# --------------------------------------------------------------------------------------------------------
+
+
+def _person_input(form: FormMultiDict) -> NetworkPersonInput:
+    return NetworkPersonInput(
+        name=str(form.get("name", "")),
+        relation=str(form.get("relation", "")),
+        kind=str(form.get("kind", "")),
+        ring=str(form.get("ring", "")),
+        can_help_with=str(form.get("can_help_with", "")),
+        not_involved=form.get("not_involved") == "ja",
+        not_involved_reason=str(form.get("not_involved_reason", "")),
+    )
+
+
+def _person_form(
+    request: Request[Any, Any, Any],
+    household: Household,
+    data: NetworkPersonInput,
+    errors: dict[str, str],
+    *,
+    row: NetworkPerson | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "pages/network/person_form.html",
+        {
+            "household": household,
+            "data": data,
+            "row": row,
+            "errors": {k: _(v) for k, v in errors.items()},
+            "relation_options": [(r.value, relation_label(r.value)) for r in NetworkRelation],
+            "kind_options": [
+                (INFORMAL, _("Informeel: familie, vriend, buur, iemand van de club")),
+                (FORMAL, _("Formeel: helpt vanuit werk of een organisatie")),
+            ],
+            "ring_options": [(str(r), ring_label(r)) for r in RINGS],
+        },
+        status_code=status_code,
+    )
+
+
+@get(f"{NETWORK}/nieuw", name="network.new", opt={"policy": Action.NETWORK_WRITE, "resource": "network"})
+async def new_person(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    return _person_form(request, household, NetworkPersonInput(), {})
+
+
+@post(NETWORK, name="network.add", opt={"policy": Action.NETWORK_WRITE}, status_code=200)
+async def add_person(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Response[Any]:
+    household = await _household(db_session, household_id)
+    data = _person_input(await request.form())
+    try:
+        await network.add_person(db_session, request.state.actor, household_id, data)
+    except InvalidInput as exc:
+        return _person_form(request, household, data, exc.errors, status_code=400)
+    return see_other(_map_url(household_id, "toegevoegd"))
+
+
+@get(
+    f"{NETWORK}/{{person_id:uuid}}/bewerken",
+    name="network.edit",
+    opt={"policy": Action.NETWORK_WRITE, "resource": "network"},
+)
+async def edit_person(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    person_id: FromPath[uuid.UUID],
+) -> Template:
+    household = await _household(db_session, household_id)
+    row = await network.get_person(db_session, household_id, person_id)
+    return _person_form(request, household, NetworkPersonInput.of(row), {}, row=row)
+
+
+@post(
+    f"{NETWORK}/{{person_id:uuid}}/bewerken",
+    name="network.update",
+    opt={"policy": Action.NETWORK_WRITE},
+    status_code=200,
+)
+async def update_person(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    person_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    household = await _household(db_session, household_id)
+    row = await network.get_person(db_session, household_id, person_id)
+    data = _person_input(await request.form())
+    try:
+        await network.update_person(db_session, request.state.actor, household_id, person_id, data)
+    except InvalidInput as exc:
+        return _person_form(request, household, data, exc.errors, row=row, status_code=400)
+    return see_other(_map_url(household_id, "aangepast"))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Inviting, withdrawing, leaving
+# --------------------------------------------------------------------------------------------------------
+
+
+def _uuid_or_none(raw: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+async def _invite_form(
+    request: Request[Any, Any, Any],
+    db: DbSession,
+    household: Household,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Template:
+    people = [p for p in await network.people_of(db, household.id) if not p.not_involved]
+    actions = await network.invitable_actions(db, household.id)
+    return render(
+        request,
+        "pages/network/invite.html",
+        {
+            "household": household,
+            "values": values,
+            "errors": {k: _(v) for k, v in errors.items()},
+            "person_options": [(str(p.id), p.name) for p in people],
+            "action_options": [(str(a.id), a.what) for a in actions],
+            "default_message": _(
+                "Hoi! Wil je ons helpen met ons plan? Met deze link kom je erin. Je ziet alleen wat wij met je delen."
+            ),
+        },
+        status_code=status_code,
+    )
+
+
+@get(f"{NETWORK}/uitnodigen", name="network.invite_form", opt={"policy": Action.NETWORK_INVITE, "resource": "network"})
+async def invite_form(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await _household(db_session, household_id)
+    values = {
+        "network_person": str(request.query_params.get("persoon", "")),
+        "action": str(request.query_params.get("actie", "")),
+        "message": "",
+    }
+    return await _invite_form(request, db_session, household, values, {})
+
+
+@post(f"{NETWORK}/uitnodigen", name="network.invite", opt={"policy": Action.NETWORK_INVITE}, status_code=200)
+async def invite(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Response[Any]:
+    household = await _household(db_session, household_id)
+    form = await request.form()
+    values = {key: str(form.get(key, "")) for key in ("network_person", "action", "message")}
+    actor: Actor = request.state.actor
+    person_id = _uuid_or_none(values["network_person"])
+    errors: dict[str, str] = {}
+    if person_id is None:
+        errors["network_person"] = "Kies wie jullie uitnodigen."
+    action_id = _uuid_or_none(values["action"]) if values["action"] else None
+    if values["action"] and action_id is None:
+        errors["action"] = "Kies een actie uit de lijst, of geen actie."
+    try:
+        if errors or person_id is None:
+            raise InvalidInput(errors)
+        invitation = await network.invite(
+            db_session,
+            actor,
+            household_id,
+            household.municipality_id,
+            person_id,
+            message=values["message"],
+            action_id=action_id,
+        )
+    except InvalidInput as exc:
+        return await _invite_form(request, db_session, household, values, exc.errors, status_code=400)
+    if not invitation.needs_link:
+        return see_other(_map_url(household_id, "uitgenodigd"))
+    link = await enrolment.issue(
+        db_session,
+        person=invitation.person,
+        created_by=actor.person,
+        origin=request.app.state.settings.origin,
+        message=invitation.message,
+    )
+    remember_link(request, link, back=_map_url(household_id), message=invitation.message)
+    return see_other(f"/huishoudens/{household_id}/netwerk/link")
+
+
+@get(f"{NETWORK}/link", name="network.link", opt={"policy": Action.NETWORK_INVITE, "resource": "enrolment"})
+async def show_invite_link(request: Request[Any, Any, Any], household_id: FromPath[uuid.UUID]) -> Response[Any]:
+    return show_link(request, fallback=_map_url(household_id))
+
+
+@post(
+    f"{NETWORK}/{{person_id:uuid}}/toegang-intrekken",
+    name="network.withdraw",
+    opt={"policy": Action.ACCESS_WITHDRAW},
+    status_code=303,
+)
+async def withdraw_access(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    person_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    try:
+        await network.withdraw_access(db_session, request.state.actor, household_id, person_id)
+    except InvalidInput:
+        return see_other(_map_url(household_id))
+    return see_other(_map_url(household_id, "ingetrokken"))
+
+
+@post(
+    "/huishoudens/{household_id:uuid}/verlaten",
+    name="network.leave",
+    opt={"policy": Action.NETWORK_LEAVE},
+    status_code=303,
+)
+async def leave(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Response[Any]:
+    await network.leave(db_session, request.state.actor, household_id)
+    return see_other("/mijn?verlaten=1")
+
+
+# --------------------------------------------------------------------------------------------------------
+# A note on an action
+# --------------------------------------------------------------------------------------------------------
+
+
+@post(
+    "/huishoudens/{household_id:uuid}/plan/acties/{action_id:uuid}/notitie",
+    name="plan.action.note",
+    opt={"policy": Action.ACTION_NOTE},
+    status_code=303,
+)
+async def note_action(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    action_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    form = await request.form()
+    relation: Relation = request.state.relation
+    anchor = f"/huishoudens/{household_id}/plan#actie-{action_id}"
+    try:
+        await network.add_note(
+            db_session, request.state.actor, relation, household_id, action_id, str(form.get("note", ""))
+        )
+    except InvalidInput:
+        return see_other(f"/huishoudens/{household_id}/plan?notitie=te-lang#actie-{action_id}")
+    return see_other(anchor)
+
+
+ROUTES = [
+    map_page,
+    new_person,
+    add_person,
+    edit_person,
+    update_person,
+    invite_form,
+    invite,
+    show_invite_link,
+    withdraw_access,
+    leave,
+    note_action,
+]
