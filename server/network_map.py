@@ -20,9 +20,11 @@ SIZE = 400.0
 CENTRE = SIZE / 2
 RING_RADII = (78.0, 128.0, 178.0)
 HOME_RADIUS = 36.0
-LEGEND_HEIGHT = 74.0
+LEGEND_HEIGHT = 84.0
 INFORMAL_COLOUR, FORMAL_COLOUR = SERIES_COLOURS
 MAX_LABEL = 16
+# Rough width of one character at the names' font size, to keep names inside the map.
+CHAR_WIDTH = 6.2
 
 
 @dataclass(frozen=True)
@@ -49,19 +51,20 @@ def _short(name: str) -> str:
 
 
 def positions(people: Sequence[MapPerson]) -> list[tuple[float, float]]:
-    """Where each person goes: on their ring, spread evenly, each ring turned a little so that names on
-    neighbouring rings do not line up."""
-    by_ring: dict[int, list[int]] = {}
+    """Where each person goes: on their own ring, and each at an angle of their own, evenly spread from the
+    top, so that no two people stand in the same direction from the household."""
+    placed = []
     for index, person in enumerate(people):
-        by_ring.setdefault(min(max(person.ring, 1), len(RING_RADII)), []).append(index)
-    placed: list[tuple[float, float]] = [(CENTRE, CENTRE)] * len(people)
-    for ring, indexes in by_ring.items():
-        radius = RING_RADII[ring - 1]
-        turn = -math.pi / 2 + (ring - 1) * math.pi / 7
-        for slot, index in enumerate(indexes):
-            angle = turn + 2 * math.pi * slot / len(indexes)
-            placed[index] = (CENTRE + radius * math.cos(angle), CENTRE + radius * math.sin(angle))
+        radius = RING_RADII[min(max(person.ring, 1), len(RING_RADII)) - 1]
+        angle = -math.pi / 2 + 2 * math.pi * index / max(len(people), 1)
+        placed.append((CENTRE + radius * math.cos(angle), CENTRE + radius * math.sin(angle)))
     return placed
+
+
+def _label_x(x: float, text: str) -> float:
+    """The centre of a name under or above its mark, moved inwards where it would run off the map."""
+    half = len(text) * CHAR_WIDTH / 2
+    return min(max(x, half + 2), SIZE - half - 2)
 
 
 def _mark(x: float, y: float, formal: bool) -> str:
@@ -101,15 +104,11 @@ def network_map(people: Sequence[MapPerson], words: MapWords, *, map_id: str = "
     parts.append(f'<g class="map__people" font-size="11" fill="{INK}">')
     for person, (x, y) in zip(people, positions(people), strict=True):
         parts.append(_mark(x, y, person.is_formal))
-        below = y >= CENTRE - 1
-        label_y = y + 22 if below else y - 14
-        anchor = "middle" if abs(x - CENTRE) < 40 else ("start" if x > CENTRE else "end")
-        label_x = x if anchor == "middle" else (x + 6 if anchor == "start" else x - 6)
-        parts.append(
-            f'<text x="{_n(label_x)}" y="{_n(label_y)}" text-anchor="{anchor}">{escape(_short(person.name))}</text>'
-        )
+        name = _short(person.name)
+        label_y = y + 22 if y >= CENTRE - 1 else y - 14
+        parts.append(f'<text x="{_n(_label_x(x, name))}" y="{_n(label_y)}" text-anchor="middle">{escape(name)}</text>')
     parts.append("</g>")
-    top = SIZE + 8
+    top = SIZE + 16
     parts.append(
         f'<g class="map__legend" font-size="12" fill="{INK}">'
         f"{_mark(16, top + 10, False)}"
