@@ -367,7 +367,8 @@ async def helper_load(db: AsyncSession, household_id: uuid.UUID, *, limit: int) 
     if not counts:
         return []
     rows = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(list(counts))))
-    names = {pid: name for pid, name in rows.tuples()}
+    names: dict[uuid.UUID, str] = {}
+    names.update(rows.tuples())
     volunteers = set(
         await db.scalars(
             select(HelpRequest.volunteer_id).where(

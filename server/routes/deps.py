@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TypeAlias
 
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.errors import NotFound
+from server.domain.models import Household
+
 # The request's database session; Advanced Alchemy commits it once, after the handler has answered.
 DbSession: TypeAlias = NamedDependency[AsyncSession]
+
+
+async def household_or_404(db: AsyncSession, household_id: uuid.UUID) -> Household:
+    """The household a route is about; the guard has already checked the person's relation to it."""
+    household = await db.get(Household, household_id)
+    if household is None:
+        raise NotFound
+    return household

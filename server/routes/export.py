@@ -11,20 +11,17 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from server.domain import export, instruments
-from server.domain.errors import NotFound
 from server.domain.models import Household
 from server.domain.policy import Action
 from server.presenters import access_log_sentence, day, moment, phase_label, timeline_sentence
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, household_or_404
 from server.routes.plan import charts_context, labels, rating_table
 
 DOSSIER = "/huishoudens/{household_id:uuid}/dossier"
 
 
 async def _dossier(request: Request[Any, Any, Any], db: DbSession, household_id: uuid.UUID) -> export.Dossier:
-    household = await db.get(Household, household_id)
-    if household is None:
-        raise NotFound
+    household = await household_or_404(db, household_id)
     instrument = await instruments.for_municipality(db, household.municipality_id)
     return await export.collect(db, household_id, instrument, request.state.actor, request.state.relation)
 

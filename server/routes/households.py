@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from server.auth import enrolment
 from server.domain import access_log, involvement, people, timeline
-from server.domain.errors import InvalidInput, NotFound
-from server.domain.models import Household, Person, ReferralSource, Team, Trajectory
+from server.domain.errors import InvalidInput
+from server.domain.models import Person, ReferralSource, Team, Trajectory
 from server.domain.people import HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Relation, decide
 from server.i18n import gettext as _
@@ -26,18 +26,11 @@ from server.presenters import (
     role_label,
     timeline_sentence,
 )
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, household_or_404
 from server.routes.links import remember_link, show_link
 from server.web import render, see_other
 
 MEMBER_ROWS = 6
-
-
-async def _household(db: DbSession, household_id: uuid.UUID) -> Household:
-    household = await db.get(Household, household_id)
-    if household is None:
-        raise NotFound
-    return household
 
 
 @get("/huishoudens/nieuw", name="household.new", opt={"policy": Action.HOUSEHOLD_REGISTER})
@@ -89,7 +82,7 @@ async def create_household(request: Request[Any, Any, Any], db_session: DbSessio
 async def household_overview(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     relation: Relation = request.state.relation
     trajectory = await db_session.scalar(
         select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
@@ -186,7 +179,7 @@ async def revoke_member_passkeys(
 async def access_log_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     entries = await access_log.entries_for(db_session, household_id)
     return render(
         request,
@@ -207,7 +200,7 @@ async def access_log_page(
 async def timeline_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     events = await timeline.events_for(db_session, household_id)
     return render(
         request,

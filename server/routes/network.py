@@ -12,27 +12,20 @@ from litestar.response import Template
 
 from server.auth import enrolment
 from server.domain import network
-from server.domain.errors import InvalidInput, NotFound
+from server.domain.errors import InvalidInput
 from server.domain.models import Household, NetworkPerson, NetworkRelation
 from server.domain.network import FORMAL, INFORMAL, RINGS, NetworkPersonInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
 from server.network_map import MapPerson, MapWords, network_map
 from server.presenters import relation_label, ring_label
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, household_or_404
 from server.routes.links import remember_link, show_link
 from server.web import render, see_other
 
 NETWORK = "/huishoudens/{household_id:uuid}/netwerk"
 # What the map page confirms after a change (a query flag set by the redirect).
 FLASHES = ("toegevoegd", "aangepast", "ingetrokken", "uitgenodigd")
-
-
-async def _household(db: DbSession, household_id: uuid.UUID) -> Household:
-    household = await db.get(Household, household_id)
-    if household is None:
-        raise NotFound
-    return household
 
 
 def _map_url(household_id: uuid.UUID, flag: str = "") -> str:
@@ -53,7 +46,7 @@ def _describe(people: list[NetworkPerson]) -> str:
 async def map_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     relation: Relation = request.state.relation
     everyone = await network.people_of(db_session, household_id)
     involved = [p for p in everyone if not p.not_involved]
@@ -134,7 +127,7 @@ def _person_form(
 async def new_person(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     return _person_form(request, household, NetworkPersonInput(), {})
 
 
@@ -142,7 +135,7 @@ async def new_person(
 async def add_person(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Response[Any]:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     data = _person_input(await request.form())
     try:
         await network.add_person(db_session, request.state.actor, household_id, data)
@@ -162,7 +155,7 @@ async def edit_person(
     household_id: FromPath[uuid.UUID],
     person_id: FromPath[uuid.UUID],
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     row = await network.get_person(db_session, household_id, person_id)
     return _person_form(request, household, NetworkPersonInput.of(row), {}, row=row)
 
@@ -179,7 +172,7 @@ async def update_person(
     household_id: FromPath[uuid.UUID],
     person_id: FromPath[uuid.UUID],
 ) -> Response[Any]:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     row = await network.get_person(db_session, household_id, person_id)
     data = _person_input(await request.form())
     try:
@@ -233,7 +226,7 @@ async def _invite_form(
 async def invite_form(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     values = {
         "network_person": str(request.query_params.get("persoon", "")),
         "action": str(request.query_params.get("actie", "")),
@@ -246,7 +239,7 @@ async def invite_form(
 async def invite(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Response[Any]:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     form = await request.form()
     values = {key: str(form.get(key, "")) for key in ("network_person", "action", "message")}
     actor: Actor = request.state.actor

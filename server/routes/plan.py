@@ -36,7 +36,7 @@ from server.presenters import (
     who_type_label,
     writer_label,
 )
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, household_or_404
 from server.web import is_fragment_request, render, see_other
 
 PLAN = "/huishoudens/{household_id:uuid}/plan"
@@ -44,9 +44,7 @@ SCORES = "/huishoudens/{household_id:uuid}/scores"
 
 
 async def _context(db: DbSession, household_id: uuid.UUID) -> tuple[Household, InstrumentDef]:
-    household = await db.get(Household, household_id)
-    if household is None:
-        raise NotFound
+    household = await household_or_404(db, household_id)
     return household, await instruments.for_municipality(db, household.municipality_id)
 
 

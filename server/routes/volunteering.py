@@ -10,24 +10,17 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.domain import plan, volunteering
-from server.domain.errors import InvalidInput, NotFound
+from server.domain.errors import InvalidInput
 from server.domain.models import Household
 from server.domain.policy import Action, Actor, Relation
 from server.domain.volunteering import HelpRequestInput
 from server.i18n import gettext as _
 from server.presenters import day, help_status_label, moment
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, household_or_404
 from server.web import render, see_other
 
 REQUESTS = "/huishoudens/{household_id:uuid}/hulpvragen"
 BOARD = "/taken"
-
-
-async def _household(db: DbSession, household_id: uuid.UUID) -> Household:
-    household = await db.get(Household, household_id)
-    if household is None:
-        raise NotFound
-    return household
 
 
 def _publish_context(
@@ -52,7 +45,7 @@ async def new_request(
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     action = await plan.get_action(db_session, household_id, action_id)
     data = HelpRequestInput(what=action.what)
     return render(request, "pages/volunteering/publish.html", _publish_context(household, action, data, {}))
@@ -70,7 +63,7 @@ async def publish(
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
 ) -> Response[Any]:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     action = await plan.get_action(db_session, household_id, action_id)
     form = await request.form()
     data = HelpRequestInput(what=str(form.get("what", "")), when_text=str(form.get("when_text", "")))
@@ -86,7 +79,7 @@ async def publish(
 async def requests_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await _household(db_session, household_id)
+    household = await household_or_404(db_session, household_id)
     relation: Relation = request.state.relation
     return render(
         request,
