@@ -367,8 +367,8 @@ async def helper_load(db: AsyncSession, household_id: uuid.UUID, *, limit: int) 
     if not counts:
         return []
     rows = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(list(counts))))
-    names: dict[uuid.UUID, str] = {}
-    names.update(rows.tuples())
+    # A Result has .keys() (its column names), so dict(rows) would take it for a mapping.
+    names = {row[0]: row[1] for row in rows.tuples()}
     volunteers = set(
         await db.scalars(
             select(HelpRequest.volunteer_id).where(
