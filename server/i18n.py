@@ -37,7 +37,15 @@ def translations_for(locale: str) -> _gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    return translations_for(current_locale.get()).gettext(message)
+    """Translate ``message``; text the domain marked with ``N_`` is translated from its template, and its
+    values filled in afterwards."""
+    translations = translations_for(current_locale.get())
+    template = getattr(message, "template", None)
+    if isinstance(template, str):
+        params = getattr(message, "params", {})
+        translated = translations.gettext(template)
+        return translated % params if params else translated
+    return translations.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

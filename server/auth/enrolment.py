@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import NotFound
+from server.domain.errors import N_, NotFound
 from server.domain.models import EnrolmentToken, Person, utcnow
 
 VALID_FOR = dt.timedelta(days=7)
@@ -24,7 +24,7 @@ ENROL_PATH = "/aanmelden/"
 
 
 class EnrolmentLinkInvalid(NotFound):
-    message = "Deze link werkt niet (meer). Vraag om een nieuwe link."
+    message = N_("Deze link werkt niet (meer). Vraag om een nieuwe link.")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from webauthn.helpers.structs import (
 )
 
 from server.config import Settings
-from server.domain.errors import DomainError
+from server.domain.errors import N_, DomainError
 from server.domain.models import Passkey, Person, WebSession, utcnow
 
 REGISTRATION_KEY = "webauthn_registration"
@@ -38,7 +38,7 @@ MAX_NAME = 80
 
 
 class PasskeyRefused(DomainError):
-    message = "Dat lukte niet. Probeer het opnieuw."
+    message = N_("Dat lukte niet. Probeer het opnieuw.")
 
 
 def _b64(data: bytes) -> str:
@@ -116,7 +116,7 @@ async def finish_registration(
     name: str,
 ) -> Passkey:
     if not pending:
-        raise PasskeyRefused("Deze poging is verlopen. Begin opnieuw.")
+        raise PasskeyRefused(N_("Deze poging is verlopen. Begin opnieuw."))
     if pending.get("person_id") != str(person.id):
         raise PasskeyRefused
     try:
@@ -131,7 +131,7 @@ async def finish_registration(
         raise PasskeyRefused from exc
     taken = await db.scalar(select(Passkey.id).where(Passkey.credential_id == verified.credential_id))
     if taken is not None:
-        raise PasskeyRefused("Deze passkey is al in gebruik.")
+        raise PasskeyRefused(N_("Deze passkey is al in gebruik."))
     passkey = Passkey(
         person_id=person.id,
         credential_id=verified.credential_id,
@@ -161,7 +161,7 @@ async def finish_authentication(
     db: AsyncSession, settings: Settings, pending: dict[str, Any] | None, credential: dict[str, Any]
 ) -> Person:
     if not pending:
-        raise PasskeyRefused("Deze poging is verlopen. Begin opnieuw.")
+        raise PasskeyRefused(N_("Deze poging is verlopen. Begin opnieuw."))
     try:
         raw_id = _unb64(str(credential["rawId"]))
         user_handle = credential.get("response", {}).get("userHandle")
@@ -169,7 +169,7 @@ async def finish_authentication(
         raise PasskeyRefused from exc
     passkey = await db.scalar(select(Passkey).where(Passkey.credential_id == raw_id))
     if passkey is None:
-        raise PasskeyRefused("Deze passkey kennen we niet (meer).")
+        raise PasskeyRefused(N_("Deze passkey kennen we niet (meer)."))
     if user_handle and _unb64(str(user_handle)) != passkey.person_id.bytes:
         raise PasskeyRefused
     try:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import InvalidInput
+from server.domain.errors import N_, InvalidInput
 from server.domain.models import Instrument, Municipality
 
 DATA_FILE = Path(__file__).with_name("instruments.json")
@@ -98,21 +98,21 @@ def parse_definition(data: dict[str, Any], scales: dict[str, list[dict[str, Any]
         scale_raw = (scales or {}).get(scale_raw)
     domains_raw = data.get("domains")
     if not KEY_RE.match(key):
-        errors["key"] = "De sleutel bestaat uit kleine letters, cijfers en liggende streepjes."
+        errors["key"] = N_("De sleutel bestaat uit kleine letters, cijfers en liggende streepjes.")
     if not name or len(name) > 120:
-        errors["name"] = "Geef de set een naam van hoogstens 120 tekens."
+        errors["name"] = N_("Geef de set een naam van hoogstens 120 tekens.")
     if not isinstance(scale_raw, list) or not 2 <= len(scale_raw) <= 11:
-        errors["scale"] = "Een schaal heeft 2 tot 11 stappen."
+        errors["scale"] = N_("Een schaal heeft 2 tot 11 stappen.")
     elif len({int(s.get("score", 0)) for s in scale_raw}) != len(scale_raw) or not all(
         str(s.get("label", "")).strip() for s in scale_raw
     ):
-        errors["scale"] = "Elke stap van de schaal heeft een eigen score en een omschrijving."
+        errors["scale"] = N_("Elke stap van de schaal heeft een eigen score en een omschrijving.")
     if not isinstance(domains_raw, list) or not 1 <= len(domains_raw) <= 20:
-        errors["domains"] = "Een set heeft 1 tot 20 leefgebieden."
+        errors["domains"] = N_("Een set heeft 1 tot 20 leefgebieden.")
     elif len({str(d.get("key", "")) for d in domains_raw}) != len(domains_raw) or not all(
         KEY_RE.match(str(d.get("key", ""))) and str(d.get("name", "")).strip() for d in domains_raw
     ):
-        errors["domains"] = "Elk leefgebied heeft een eigen sleutel en een naam."
+        errors["domains"] = N_("Elk leefgebied heeft een eigen sleutel en een naam.")
     if errors:
         raise InvalidInput(errors)
     assert isinstance(scale_raw, list)
@@ -162,7 +162,7 @@ async def save_custom(
     """Add or replace a gemeente's own set; optionally make it the set the gemeente uses."""
     definition = parse_definition(data)
     if definition.key in built_in():
-        raise InvalidInput({"key": "Deze sleutel hoort bij een set die al bestaat. Kies een andere."})
+        raise InvalidInput({"key": N_("Deze sleutel hoort bij een set die al bestaat. Kies een andere.")})
     stored = {
         "key": definition.key,
         "name": definition.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import IllegalTransition
+from server.domain.errors import N_, IllegalTransition
 from server.domain.models import Person, Phase, Trajectory, utcnow
 from server.domain.timeline import record_event
 
@@ -40,7 +40,7 @@ async def move(
         raise IllegalTransition
     if target is Phase.AFGESLOTEN:
         if reason.split(":")[0] not in EXIT_REASONS:
-            raise IllegalTransition("Kies een reden om af te sluiten.")
+            raise IllegalTransition(N_("Kies een reden om af te sluiten."))
         trajectory.closed_on = utcnow().date()
         trajectory.exit_reason = reason
     previous = trajectory.phase

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import plan
-from server.domain.errors import InvalidInput, NotFound
+from server.domain.errors import N_, InvalidInput, NotFound
 from server.domain.models import (
     ActionStatus,
     HelpRequest,
@@ -71,19 +71,19 @@ class NetworkPersonInput:
         help_with = plan.clean(self.can_help_with)
         reason = plan.clean(self.not_involved_reason)
         if not name:
-            errors["name"] = "Vul een naam in. Een voornaam of 'buurvrouw' is genoeg."
+            errors["name"] = N_("Vul een naam in. Een voornaam of 'buurvrouw' is genoeg.")
         elif len(name) > MAX_NAME:
-            errors["name"] = f"De naam is te lang (hoogstens {MAX_NAME} tekens)."
+            errors["name"] = N_("De naam is te lang (hoogstens %(max)s tekens).", max=MAX_NAME)
         if self.relation not in {r.value for r in NetworkRelation}:
-            errors["relation"] = "Kies wie deze persoon voor jullie is."
+            errors["relation"] = N_("Kies wie deze persoon voor jullie is.")
         if self.kind not in (FORMAL, INFORMAL):
-            errors["kind"] = "Kies of deze persoon helpt als familie of vriend, of vanuit werk of een organisatie."
+            errors["kind"] = N_("Kies of deze persoon helpt als familie of vriend, of vanuit werk of een organisatie.")
         if self.ring not in {str(r) for r in RINGS}:
-            errors["ring"] = "Kies hoe dichtbij deze persoon staat."
+            errors["ring"] = N_("Kies hoe dichtbij deze persoon staat.")
         if len(help_with) > MAX_HELP:
-            errors["can_help_with"] = f"Dit is te lang (hoogstens {MAX_HELP} tekens)."
+            errors["can_help_with"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_HELP)
         if len(reason) > MAX_REASON:
-            errors["not_involved_reason"] = f"Dit is te lang (hoogstens {MAX_REASON} tekens)."
+            errors["not_involved_reason"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_REASON)
         if errors:
             raise InvalidInput(errors)
         return {
@@ -215,20 +215,20 @@ async def invite(
         select(NetworkPerson).where(NetworkPerson.id == network_person_id, NetworkPerson.household_id == household_id)
     )
     if row is None:
-        errors["network_person"] = "Kies wie jullie uitnodigen."
+        errors["network_person"] = N_("Kies wie jullie uitnodigen.")
     elif row.not_involved:
-        errors["network_person"] = (
+        errors["network_person"] = N_(
             "Jullie willen deze persoon liever niet betrekken. Pas dat eerst aan op de netwerkkaart."
         )
     if len(text) > MAX_MESSAGE:
-        errors["message"] = f"Het bericht is te lang (hoogstens {MAX_MESSAGE} tekens)."
+        errors["message"] = N_("Het bericht is te lang (hoogstens %(max)s tekens).", max=MAX_MESSAGE)
     action: PlanAction | None = None
     if action_id is not None:
         action = await db.scalar(
             select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
         )
         if action is None or action.who_type != WhoType.NETWERK or action.status not in OPEN_STATUSES:
-            errors["action"] = "Kies een actie voor iemand uit jullie netwerk die nog niet klaar is."
+            errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
     if errors or row is None:
         raise InvalidInput(errors)
 
@@ -298,7 +298,7 @@ async def withdraw_access(
     """The household ends someone's access at once: their next request is refused."""
     row = await get_person(db, household_id, network_person_id)
     if row.person_id is None or not await _end_access(db, household_id, row.person_id):
-        raise InvalidInput({"network_person": "Deze persoon heeft geen toegang tot jullie plan."})
+        raise InvalidInput({"network_person": N_("Deze persoon heeft geen toegang tot jullie plan.")})
     await record_event(
         db, household_id=household_id, actor=actor.person, kind="network.withdrawn", detail={"name": row.name}
     )
@@ -327,7 +327,7 @@ async def add_note(
         raise NotFound
     text = plan.clean(note)
     if len(text) > MAX_NOTE:
-        raise InvalidInput({"note": f"De notitie is te lang (hoogstens {MAX_NOTE} tekens)."})
+        raise InvalidInput({"note": N_("De notitie is te lang (hoogstens %(max)s tekens).", max=MAX_NOTE)})
     action.note = text
     await db.flush()
     await record_event(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import InvalidInput, NotAllowed, NotFound
+from server.domain.errors import N_, InvalidInput, NotAllowed, NotFound
 from server.domain.models import (
     Household,
     Member,
@@ -74,23 +74,23 @@ class HouseholdInput:
         self.name = clean(self.name)
         self.members = [MemberInput(clean(m.first_name), m.is_adult) for m in self.members if clean(m.first_name)]
         if not self.name:
-            errors["name"] = "Geef het huishouden een naam, bijvoorbeeld de achternaam."
+            errors["name"] = N_("Geef het huishouden een naam, bijvoorbeeld de achternaam.")
         elif len(self.name) > 120:
-            errors["name"] = "De naam is te lang (hoogstens 120 tekens)."
+            errors["name"] = N_("De naam is te lang (hoogstens 120 tekens).")
         if len(self.wijk) > 80:
-            errors["wijk"] = "De wijk is te lang (hoogstens 80 tekens)."
+            errors["wijk"] = N_("De wijk is te lang (hoogstens 80 tekens).")
         if len(self.address) > 200:
-            errors["address"] = "Het adres is te lang (hoogstens 200 tekens)."
+            errors["address"] = N_("Het adres is te lang (hoogstens 200 tekens).")
         if len(self.phone) > 40:
-            errors["phone"] = "Het telefoonnummer is te lang (hoogstens 40 tekens)."
+            errors["phone"] = N_("Het telefoonnummer is te lang (hoogstens 40 tekens).")
         if self.referral_source not in {s.value for s in ReferralSource}:
-            errors["referral_source"] = "Kies hoe het huishouden bij ons kwam."
+            errors["referral_source"] = N_("Kies hoe het huishouden bij ons kwam.")
         if not any(m.is_adult for m in self.members):
-            errors["members"] = "Vul ten minste één volwassene in."
+            errors["members"] = N_("Vul ten minste één volwassene in.")
         elif any(len(m.first_name) > MAX_NAME for m in self.members):
-            errors["members"] = "Een voornaam is te lang (hoogstens 80 tekens)."
+            errors["members"] = N_("Een voornaam is te lang (hoogstens 80 tekens).")
         elif len(self.members) > MAX_MEMBERS:
-            errors["members"] = "Vul hoogstens twaalf leden in."
+            errors["members"] = N_("Vul hoogstens twaalf leden in.")
         if errors:
             raise InvalidInput(errors)
 
@@ -155,7 +155,7 @@ async def member_of(db: AsyncSession, household_id: uuid.UUID, member_id: uuid.U
 
 async def person_of_member(db: AsyncSession, member: Member) -> Person:
     if member.person_id is None:
-        raise NotFound("Alleen volwassen leden krijgen een eigen toegang.")
+        raise NotFound(N_("Alleen volwassen leden krijgen een eigen toegang."))
     person = await db.get(Person, member.person_id)
     if person is None:
         raise NotFound
@@ -220,12 +220,12 @@ async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, 
     errors: dict[str, str] = {}
     name = clean(name)
     if not name:
-        errors["name"] = "Vul een naam in."
+        errors["name"] = N_("Vul een naam in.")
     elif len(name) > 120:
-        errors["name"] = "De naam is te lang (hoogstens 120 tekens)."
+        errors["name"] = N_("De naam is te lang (hoogstens 120 tekens).")
     chosen = Role(role) if role in Role._value2member_map_ else None
     if chosen is None or chosen not in ADMIN_ROLES:
-        errors["role"] = "Kies een rol."
+        errors["role"] = N_("Kies een rol.")
     team_id = organisation_id = None
     if chosen is not None and ADMIN_ROLES.get(chosen):
         try:
@@ -235,7 +235,7 @@ async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, 
         if ADMIN_ROLES[chosen] == "team":
             team = await db.get(Team, context_uuid) if context_uuid else None
             if team is None or team.municipality_id != actor.person.municipality_id:
-                errors["context"] = "Kies het team waarin deze persoon werkt."
+                errors["context"] = N_("Kies het team waarin deze persoon werkt.")
             else:
                 team_id = team.id
         else:
@@ -246,7 +246,7 @@ async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, 
                 or organisation.municipality_id != actor.person.municipality_id
                 or organisation.kind != wanted
             ):
-                errors["context"] = "Kies de organisatie waar deze persoon werkt."
+                errors["context"] = N_("Kies de organisatie waar deze persoon werkt.")
             else:
                 organisation_id = organisation.id
     if errors or chosen is None:
@@ -265,9 +265,9 @@ async def create_volunteer(db: AsyncSession, actor: Actor, *, name: str) -> Pers
     organisation = await volunteer_organisation(db, actor)
     name = clean(name)
     if not name:
-        raise InvalidInput({"name": "Vul een naam in."})
+        raise InvalidInput({"name": N_("Vul een naam in.")})
     if len(name) > 120:
-        raise InvalidInput({"name": "De naam is te lang (hoogstens 120 tekens)."})
+        raise InvalidInput({"name": N_("De naam is te lang (hoogstens 120 tekens).")})
     return await create_person(
         db,
         municipality_id=organisation.municipality_id,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import InvalidInput, NotFound, VersionConflict
+from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
 from server.domain.instruments import InstrumentDef
 from server.domain.models import (
     ActionStatus,
@@ -80,13 +80,13 @@ class GoalInput:
         errors: dict[str, str] = {}
         text = " ".join(self.text.split())
         if not instrument.has_domain(self.domain_key):
-            errors["domain_key"] = "Kies een leefgebied uit de lijst."
+            errors["domain_key"] = N_("Kies een leefgebied uit de lijst.")
         if not text:
-            errors["text"] = "Schrijf op wat jullie willen bereiken."
+            errors["text"] = N_("Schrijf op wat jullie willen bereiken.")
         elif len(text) > MAX_GOAL:
-            errors["text"] = f"Het doel is te lang (hoogstens {MAX_GOAL} tekens)."
+            errors["text"] = N_("Het doel is te lang (hoogstens %(max)s tekens).", max=MAX_GOAL)
         if self.horizon not in {h.value for h in Horizon}:
-            errors["horizon"] = "Kies wanneer jullie dit willen bereiken."
+            errors["horizon"] = N_("Kies wanneer jullie dit willen bereiken.")
         target: int | None = None
         if self.target_score.strip():
             try:
@@ -94,8 +94,10 @@ class GoalInput:
             except ValueError:
                 target = None
             if target is None or not instrument.has_score(target):
-                errors["target_score"] = (
-                    f"Kies een score van {instrument.min_score} tot en met {instrument.max_score}, of laat dit leeg."
+                errors["target_score"] = N_(
+                    "Kies een score van %(low)s tot en met %(high)s, of laat dit leeg.",
+                    low=instrument.min_score,
+                    high=instrument.max_score,
                 )
         if errors:
             raise InvalidInput(errors)
@@ -118,27 +120,27 @@ class ActionInput:
         performer = clean(self.performer)
         reason = clean(self.professional_reason)
         if not what:
-            errors["what"] = "Schrijf op wat er moet gebeuren."
+            errors["what"] = N_("Schrijf op wat er moet gebeuren.")
         elif len(what) > MAX_WHAT:
-            errors["what"] = f"Dit is te lang (hoogstens {MAX_WHAT} tekens)."
+            errors["what"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_WHAT)
         if self.who_type not in {w.value for w in WhoType}:
-            errors["who_type"] = "Kies wie dit doet."
+            errors["who_type"] = N_("Kies wie dit doet.")
         elif self.who_type == WhoType.PROFESSIONAL and not reason:
             errors["professional_reason"] = (
                 "Schrijf kort op waarom een professional dit doet, en niet jullie zelf, iemand uit jullie netwerk "
                 "of een vrijwilliger."
             )
         if len(performer) > MAX_PERFORMER:
-            errors["performer"] = f"Dit is te lang (hoogstens {MAX_PERFORMER} tekens)."
+            errors["performer"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_PERFORMER)
         if len(reason) > MAX_REASON:
-            errors["professional_reason"] = f"Dit is te lang (hoogstens {MAX_REASON} tekens)."
+            errors["professional_reason"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_REASON)
         due = parse_date(self.due_on)
         if self.due_on.strip() and due is None:
-            errors["due_on"] = "Vul een datum in, bijvoorbeeld 15-03-2027."
+            errors["due_on"] = N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
         elif due is not None and due < today and due != previous_due:
-            errors["due_on"] = "Deze datum is al voorbij. Kies vandaag of een dag later."
+            errors["due_on"] = N_("Deze datum is al voorbij. Kies vandaag of een dag later.")
         if self.status not in {s.value for s in ActionStatus}:
-            errors["status"] = "Kies hoe ver het is."
+            errors["status"] = N_("Kies hoe ver het is.")
         if errors:
             raise InvalidInput(errors)
         return {
@@ -161,7 +163,7 @@ class ShareInput:
 class EditConflict(VersionConflict):
     """Someone else changed the item after the person opened it. Both versions go back to the person."""
 
-    message = "Iemand anders heeft dit intussen veranderd. Kies welke versie je wilt houden."
+    message = N_("Iemand anders heeft dit intussen veranderd. Kies welke versie je wilt houden.")
 
     def __init__(self, current: Goal | PlanAction, mine: GoalInput | ActionInput) -> None:
         super().__init__()
@@ -366,11 +368,11 @@ async def share_goal(
     target = targets.get(data.target)
     purpose = clean(data.purpose)
     if target is None:
-        errors["target"] = "Kies met wie jullie dit doel delen."
+        errors["target"] = N_("Kies met wie jullie dit doel delen.")
     if not purpose:
-        errors["purpose"] = "Schrijf in een paar woorden waarvoor diegene dit moet zien."
+        errors["purpose"] = N_("Schrijf in een paar woorden waarvoor diegene dit moet zien.")
     elif len(purpose) > MAX_PURPOSE:
-        errors["purpose"] = f"Dit is te lang (hoogstens {MAX_PURPOSE} tekens)."
+        errors["purpose"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_PURPOSE)
     if errors or target is None:
         raise InvalidInput(errors)
     kind, _sep, raw_id = target.value.partition(":")

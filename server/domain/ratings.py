@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import InvalidInput
+from server.domain.errors import N_, InvalidInput
 from server.domain.instruments import InstrumentDef
 from server.domain.models import Assessment, AssessmentKind, Perspective, Rating, utcnow
 from server.domain.policy import Actor, Relation
@@ -51,21 +51,21 @@ async def start_assessment(
     perspective = perspective_of(relation)
     errors: dict[str, str] = {}
     if kind not in {k.value for k in AssessmentKind}:
-        errors["kind"] = "Kies wat voor meting dit is."
+        errors["kind"] = N_("Kies wat voor meting dit is.")
     today = utcnow().date()
     try:
         day = dt.date.fromisoformat(held_on) if held_on.strip() else today
     except ValueError:
         day = today
-        errors["held_on"] = "Vul een datum in, bijvoorbeeld 15-03-2027."
+        errors["held_on"] = N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
     if day > today:
-        errors["held_on"] = "Een meting kan niet in de toekomst liggen."
+        errors["held_on"] = N_("Een meting kan niet in de toekomst liggen.")
     if errors:
         raise InvalidInput(errors)
     if await _latest(db, household_id, perspective) is None:
         kind = AssessmentKind.NULMETING
     elif kind == AssessmentKind.NULMETING:
-        raise InvalidInput({"kind": "Er is al een nulmeting. Kies een tussenevaluatie, eindmeting of tussendoor."})
+        raise InvalidInput({"kind": N_("Er is al een nulmeting. Kies een tussenevaluatie, eindmeting of tussendoor.")})
     assessment = Assessment(
         household_id=household_id,
         instrument_key=instrument.key,
@@ -100,16 +100,20 @@ async def rate(
     """One tap: store the score (and the explanation, if any) for one leefgebied."""
     errors: dict[str, str] = {}
     if not instrument.has_domain(domain_key):
-        errors["domain_key"] = "Dit leefgebied kennen we niet."
+        errors["domain_key"] = N_("Dit leefgebied kennen we niet.")
     try:
         value = int(score)
     except ValueError:
         value = None
     if value is None or not instrument.has_score(value):
-        errors["score"] = f"Kies een score van {instrument.min_score} tot en met {instrument.max_score}."
+        errors["score"] = N_(
+            "Kies een score van %(low)s tot en met %(high)s.",
+            low=instrument.min_score,
+            high=instrument.max_score,
+        )
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
-        errors["note"] = f"De toelichting is te lang (hoogstens {MAX_NOTE} tekens)."
+        errors["note"] = N_("De toelichting is te lang (hoogstens %(max)s tekens).", max=MAX_NOTE)
     if errors or value is None:
         raise InvalidInput(errors)
     perspective = perspective_of(relation)

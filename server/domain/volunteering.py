@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import IllegalTransition, InvalidInput, NotFound
+from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.models import (
     ActionStatus,
     HelpOffer,
@@ -98,19 +98,19 @@ async def publish(
     if household is None:
         raise NotFound
     if action.who_type != WhoType.VRIJWILLIGER:
-        raise IllegalTransition("Alleen een actie voor een vrijwilliger kan een hulpvraag worden.")
+        raise IllegalTransition(N_("Alleen een actie voor een vrijwilliger kan een hulpvraag worden."))
     if action.status in (ActionStatus.GEDAAN, ActionStatus.GESTOPT):
-        raise IllegalTransition("Deze actie is al klaar of gestopt.")
+        raise IllegalTransition(N_("Deze actie is al klaar of gestopt."))
     if await live_request_for(db, action.id) is not None:
-        raise IllegalTransition("Voor deze actie staat al een hulpvraag uit.")
+        raise IllegalTransition(N_("Voor deze actie staat al een hulpvraag uit."))
     errors: dict[str, str] = {}
     what, when_text = clean(data.what), clean(data.when_text)
     if not what:
-        errors["what"] = "Schrijf op waarbij jullie hulp zoeken."
+        errors["what"] = N_("Schrijf op waarbij jullie hulp zoeken.")
     elif len(what) > MAX_WHAT:
-        errors["what"] = f"Dit is te lang (hoogstens {MAX_WHAT} tekens)."
+        errors["what"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_WHAT)
     if len(when_text) > MAX_WHEN:
-        errors["when_text"] = f"Dit is te lang (hoogstens {MAX_WHEN} tekens)."
+        errors["when_text"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_WHEN)
     if errors:
         raise InvalidInput(errors)
     request = HelpRequest(
@@ -209,7 +209,7 @@ async def offer(db: AsyncSession, actor: Actor, request_id: uuid.UUID, message: 
         raise IllegalTransition("Iemand anders helpt hier al. Dank je wel!")
     message = clean(message)
     if len(message) > MAX_MESSAGE:
-        raise InvalidInput({"message": f"Je bericht is te lang (hoogstens {MAX_MESSAGE} tekens)."})
+        raise InvalidInput({"message": N_("Je bericht is te lang (hoogstens %(max)s tekens).", max=MAX_MESSAGE)})
     existing = await db.scalar(
         select(HelpOffer).where(HelpOffer.help_request_id == request.id, HelpOffer.volunteer_id == actor.id)
     )
@@ -248,7 +248,7 @@ async def decide(
         raise NotFound
     chosen, request = row
     if request.status != HelpRequestStatus.OPEN or chosen.status != HelpOfferStatus.PENDING:
-        raise IllegalTransition("Over dit aanbod is al besloten.")
+        raise IllegalTransition(N_("Over dit aanbod is al besloten."))
     volunteer = await db.get(Person, chosen.volunteer_id)
     organisation = await db.get(Organisation, chosen.organisation_id) if chosen.organisation_id else None
     name = volunteer.display_name if volunteer else ""
@@ -316,7 +316,7 @@ async def mark_done(db: AsyncSession, actor: Actor, household_id: uuid.UUID, req
     if request.volunteer_id != actor.id:
         raise NotFound
     if request.status != HelpRequestStatus.ACCEPTED:
-        raise IllegalTransition("Deze taak is al klaar gemeld.")
+        raise IllegalTransition(N_("Deze taak is al klaar gemeld."))
     request.status = HelpRequestStatus.DONE
     request.done_at = utcnow()
     await db.flush()
@@ -330,7 +330,7 @@ async def confirm(db: AsyncSession, actor: Actor, household_id: uuid.UUID, reque
     """The household confirms the task was done; the action is ticked off and the volunteer's access ends."""
     request = await _request(db, household_id, request_id)
     if request.status != HelpRequestStatus.DONE:
-        raise IllegalTransition("De vrijwilliger heeft deze taak nog niet klaar gemeld.")
+        raise IllegalTransition(N_("De vrijwilliger heeft deze taak nog niet klaar gemeld."))
     request.status = HelpRequestStatus.CONFIRMED
     request.confirmed_at = utcnow()
     action = await db.get(PlanAction, request.action_id)
@@ -348,7 +348,7 @@ async def withdraw(db: AsyncSession, actor: Actor, household_id: uuid.UUID, requ
     """Take the request back; a volunteer who had it loses access with their next request."""
     request = await _request(db, household_id, request_id)
     if request.status not in LIVE:
-        raise IllegalTransition("Deze hulpvraag loopt niet meer.")
+        raise IllegalTransition(N_("Deze hulpvraag loopt niet meer."))
     request.status = HelpRequestStatus.WITHDRAWN
     action = await db.get(PlanAction, request.action_id)
     if action is not None and request.volunteer_id and action.assigned_person_id == request.volunteer_id:
