@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import access_log, plan, ratings, timeline
+from server.domain import access_log, network, plan, ratings, timeline
 from server.domain.errors import NotFound
 from server.domain.instruments import InstrumentDef
 from server.domain.models import (
     AccessLogEntry,
     Household,
+    NetworkPerson,
     Person,
     TimelineEvent,
     Trajectory,
@@ -37,6 +38,7 @@ class Dossier:
     ratings: ratings.RatingsView
     events: list[TimelineEvent]
     looks: list[AccessLogEntry]
+    network: list[NetworkPerson]
 
 
 async def collect(
@@ -60,6 +62,7 @@ async def collect(
         ratings=await ratings.load_ratings(db, household_id, instrument),
         events=await timeline.events_for(db, household_id, limit=10_000),
         looks=await access_log.entries_for(db, household_id, limit=10_000),
+        network=await network.people_of(db, household_id),
     )
 
 
@@ -107,6 +110,7 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
                         "waarom_professional": a.professional_reason,
                         "voor": a.due_on.isoformat() if a.due_on else None,
                         "status": str(a.status),
+                        "notitie": a.note,
                     }
                     for a in item.actions
                 ],
@@ -116,6 +120,18 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
                 ],
             }
             for item in dossier.plan.goals
+        ],
+        "netwerk": [
+            {
+                "naam": person.name,
+                "relatie": str(person.relation),
+                "formeel": person.is_formal,
+                "ring": person.ring,
+                "kan_helpen_met": person.can_help_with,
+                "liever_niet_betrokken": person.not_involved,
+                "waarom_niet": person.not_involved_reason,
+            }
+            for person in dossier.network
         ],
         "metingen": [
             {

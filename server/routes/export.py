@@ -13,8 +13,17 @@ from litestar.params import FromPath
 from server.domain import export, instruments
 from server.domain.models import Household
 from server.domain.policy import Action
-from server.presenters import access_log_sentence, day, moment, phase_label, timeline_sentence
+from server.presenters import (
+    access_log_sentence,
+    day,
+    moment,
+    phase_label,
+    relation_label,
+    ring_label,
+    timeline_sentence,
+)
 from server.routes.deps import DbSession, household_or_404
+from server.routes.network import household_map
 from server.routes.plan import charts_context, labels, rating_table
 
 DOSSIER = "/huishoudens/{household_id:uuid}/dossier"
@@ -60,6 +69,9 @@ async def dossier_pdf(
         "events": [(moment(e.created_at), timeline_sentence(e)) for e in dossier.events],
         "looks": [access_log_sentence(e) for e in dossier.looks],
         "ratings": rating_table(dossier.ratings),
+        "network_svg": household_map(dossier.household, [p for p in dossier.network if not p.not_involved]),
+        "relation_label": relation_label,
+        "ring_label": ring_label,
         **charts_context(dossier.ratings),
         **labels(),
     }

@@ -9,6 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Template
+from markupsafe import Markup
 
 from server.auth import enrolment
 from server.domain import network
@@ -42,14 +43,8 @@ def _describe(people: list[NetworkPerson]) -> str:
     ) % {"one": counts[1], "two": counts[2], "three": counts[3]}
 
 
-@get(NETWORK, name="network.map", opt={"policy": Action.NETWORK_READ, "resource": "network"})
-async def map_page(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
-) -> Template:
-    household = await household_or_404(db_session, household_id)
-    relation: Relation = request.state.relation
-    everyone = await network.people_of(db_session, household_id)
-    involved = [p for p in everyone if not p.not_involved]
+def household_map(household: Household, involved: list[NetworkPerson]) -> Markup:
+    """The netwerkkaart of the people the household wants involved; also drawn in the dossier."""
     words = MapWords(
         title=_("Netwerkkaart van %(name)s") % {"name": household.name},
         description=_describe(involved),
@@ -58,6 +53,17 @@ async def map_page(
         formal=_("vierkantje: vanuit werk of een organisatie (formeel)"),
         rings=_("ringen: hoe verder van het midden, hoe minder dichtbij"),
     )
+    return network_map([MapPerson(p.name, p.ring, p.is_formal) for p in involved], words)
+
+
+@get(NETWORK, name="network.map", opt={"policy": Action.NETWORK_READ, "resource": "network"})
+async def map_page(
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+) -> Template:
+    household = await household_or_404(db_session, household_id)
+    relation: Relation = request.state.relation
+    everyone = await network.people_of(db_session, household_id)
+    involved = [p for p in everyone if not p.not_involved]
     limit: int = request.app.state.settings.helper_action_limit
     return render(
         request,
@@ -66,7 +72,7 @@ async def map_page(
             "household": household,
             "involved": involved,
             "not_involved": [p for p in everyone if p.not_involved],
-            "svg": network_map([MapPerson(p.name, p.ring, p.is_formal) for p in involved], words),
+            "svg": household_map(household, involved),
             "loads": await network.helper_load(db_session, household_id, limit=limit),
             "limit": limit,
             "with_access": await network.access_by_person(db_session, household_id),

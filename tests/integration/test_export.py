@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.integration.test_network import add_person
 from tests.integration.test_plan import GOAL_TEXT, add_action, member_with_plan
 from tests.integration.test_ratings import tap
 
@@ -34,6 +35,25 @@ async def test_member_downloads_the_whole_dossier_as_json(
     ]
     assert any("schreef een doel" in item["wat"] for item in data["tijdlijn"])
     assert isinstance(data["wie_keek"], list)
+
+
+async def test_the_dossier_holds_the_network_map_in_both_forms(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, _anouk, _goal = await member_with_plan(client, db, submit)
+    await add_person(submit, household)
+    await add_person(
+        submit, household, name="Vader van Milan", not_involved="ja", not_involved_reason="Te veel onrust."
+    )
+    data = json.loads((await client.get(f"/huishoudens/{household.id}/dossier.json")).content)
+    people = {p["naam"]: p for p in data["netwerk"]}
+    assert people["Oma Ineke"]["relatie"] == "familie" and people["Oma Ineke"]["ring"] == 1
+    assert people["Vader van Milan"]["liever_niet_betrokken"] is True
+    assert people["Vader van Milan"]["waarom_niet"] == "Te veel onrust."
+    pdf = (await client.get(f"/huishoudens/{household.id}/dossier.pdf")).content
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Netwerkkaart" in text and "Oma Ineke" in text
+    assert "liever niet betrokken: Te veel onrust." in text
 
 
 async def test_member_downloads_a_readable_pdf(
