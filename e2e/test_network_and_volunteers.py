@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import PHONE, LiveServer
-from e2e.helpers import add_virtual_authenticator, allow_console_error, check_a11y, visit
+from e2e.helpers import add_virtual_authenticator, allow_console_error, assert_no_horizontal_scroll, check_a11y, visit
 
 LINK = re.compile(r"https?://\S+/aanmelden/[A-Za-z0-9_-]+")
 HOUSEHOLD_URL = re.compile(r"/huishoudens/([0-9a-f-]{36})$")
@@ -77,6 +77,8 @@ def test_a_grandfather_is_invited_from_the_map_does_his_action_and_loses_access_
     visit(anouk, f"/huishoudens/{household_id}/netwerk")
     expect(anouk.get_by_role("img", name=re.compile("^Netwerkkaart van De Vries"))).to_be_visible()
     expect(anouk.locator("section", has_text="Liever niet betrokken")).to_contain_text("Vader van Milan")
+    assert_no_horizontal_scroll(anouk)
+    anouk.set_viewport_size({"width": 390, "height": 844})
     anouk.get_by_role("link", name="Iemand toevoegen").click()
     settle(anouk, r"/netwerk/nieuw$")
     anouk.get_by_label("Naam", exact=True).fill(opa)
@@ -163,6 +165,8 @@ def test_a_volunteer_takes_the_open_school_run_and_the_household_confirms_it(
     board = sem.locator("main").inner_text()
     for identifying in ("Anouk", "De Vries", "Milan", "Van Oldenbarneveltlaan", "06-12345678"):
         assert identifying not in board, f"the task board shows {identifying!r} before the household accepted"
+    assert_no_horizontal_scroll(sem)
+    sem.set_viewport_size({"width": 390, "height": 844})
     card.get_by_label("Een kort bericht (mag leeg blijven)").fill("Ik woon vlakbij de school.")
     card.get_by_role("button", name=named("Ik wil helpen", FRIDAY_CARD)).click()
     settle(sem, r"/taken\?aangeboden=1$")
