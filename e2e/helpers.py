@@ -11,9 +11,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Page, Response
+
+if TYPE_CHECKING:
+    from e2e.conftest import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -217,3 +221,37 @@ def credentials(cdp: CDPSession, authenticator_id: str) -> list[dict[str, Any]]:
     ``userHandle``, ``signCount``, ``isResidentCredential`` and ``privateKey`` (all base64)."""
     answer = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     return list(answer["credentials"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Demo people and enrolment
+# --------------------------------------------------------------------------------------------------------
+
+ENROLMENT_LINK = re.compile(r"https?://\S+/aanmelden/[A-Za-z0-9_-]+")
+
+
+def demo_link(live_server: LiveServer, name: str) -> str:
+    """The path of a fresh one-time link for a demo person of Woerden (``onsplan demo`` loads the demo when
+    it is not there yet, and prints new links on every run)."""
+    output = live_server.cli("demo")
+    for line in output.splitlines():
+        found = ENROLMENT_LINK.search(line)
+        if found and line.strip().startswith(f"{name} ("):
+            return urlsplit(found.group(0)).path
+    raise AssertionError(f"no link for {name} in the output of `onsplan demo`:\n{output}")
+
+
+def settle(page: Page, path_pattern: str) -> None:
+    """Wait until the page shows ``path_pattern`` (a regex on the path and query) and check it with axe."""
+    page.wait_for_url(re.compile(path_pattern))
+    page.wait_for_load_state("load")
+    check_a11y(page)
+
+
+def enrol(page: Page, link: str, *, device_name: str = "") -> None:
+    """Open an enrolment link, make a passkey with the page's authenticator, and land on /mijn."""
+    visit(page, urlsplit(link).path)
+    if device_name:
+        page.get_by_label("Naam van dit toestel").fill(device_name)
+    page.get_by_role("button", name="Passkey maken").click()
+    settle(page, r"/mijn\?welkom=1$")

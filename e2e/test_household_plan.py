@@ -13,37 +13,22 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import LiveServer
-from e2e.helpers import add_virtual_authenticator, assert_no_horizontal_scroll, check_a11y, visit
+from e2e.helpers import (
+    add_virtual_authenticator,
+    assert_no_horizontal_scroll,
+    check_a11y,
+    demo_link,
+    enrol,
+    settle,
+    visit,
+)
 
-LINK = re.compile(r"https?://\S+/aanmelden/[A-Za-z0-9_-]+")
 HOUSEHOLD_URL = re.compile(r"/huishoudens/([0-9a-f-]{36})$")
 GOAL = "Ik wil twee mensen die ik kan bellen als het niet gaat."
 OWN_ACTION = "Zelf de buurvrouw vragen om haar nummer."
 VOLUNTEER_ACTION = "Iemand die op dinsdag meegaat naar de markt."
 # The household's scores, one per leefgebied, in the order of the default set (eleven leefgebieden).
 HOUSEHOLD_SCORES = [2, 1, 3, 3, 2, 1, 5, 3, 1, 2, 5]
-
-
-def demo_link(live_server: LiveServer, name: str) -> str:
-    """A fresh one-time link for a demo person (``onsplan demo`` prints new ones on every run)."""
-    output = live_server.cli("demo")
-    for line in output.splitlines():
-        found = LINK.search(line)
-        if found and line.strip().startswith(f"{name} ("):
-            return urlsplit(found.group(0)).path
-    raise AssertionError(f"no link for {name} in the output of `onsplan demo`:\n{output}")
-
-
-def settle(page: Page, path_pattern: str) -> None:
-    page.wait_for_url(re.compile(path_pattern))
-    page.wait_for_load_state("load")
-    check_a11y(page)
-
-
-def enrol(page: Page, link_path: str) -> None:
-    visit(page, link_path)
-    page.get_by_role("button", name="Passkey maken").click()
-    settle(page, r"/mijn\?welkom=1$")
 
 
 def register_household(page: Page, name: str, member: str) -> tuple[str, str]:

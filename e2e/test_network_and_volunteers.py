@@ -12,28 +12,21 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import PHONE, LiveServer
-from e2e.helpers import add_virtual_authenticator, allow_console_error, assert_no_horizontal_scroll, check_a11y, visit
+from e2e.helpers import (
+    add_virtual_authenticator,
+    allow_console_error,
+    assert_no_horizontal_scroll,
+    check_a11y,
+    demo_link,
+    enrol,
+    settle,
+    visit,
+)
 
-LINK = re.compile(r"https?://\S+/aanmelden/[A-Za-z0-9_-]+")
 HOUSEHOLD_URL = re.compile(r"/huishoudens/([0-9a-f-]{36})$")
 NETWORK_GOAL = "Ik wil een vast netwerk van mensen die ik kan bellen als het niet gaat."
 OTHER_GOAL = "Ik wil weten wat ik aan de pijn kan doen."
 FRIDAY_CARD = "Een kind van 8 naar school brengen en ophalen, op vrijdag"
-
-
-def demo_link(live_server: LiveServer, name: str) -> str:
-    output = live_server.cli("demo")
-    for line in output.splitlines():
-        found = LINK.search(line)
-        if found and line.strip().startswith(f"{name} ("):
-            return urlsplit(found.group(0)).path
-    raise AssertionError(f"no link for {name} in the output of `onsplan demo`:\n{output}")
-
-
-def settle(page: Page, path_pattern: str) -> None:
-    page.wait_for_url(re.compile(path_pattern))
-    page.wait_for_load_state("load")
-    check_a11y(page)
 
 
 def phone_with_passkey(new_context: Callable[..., BrowserContext]) -> Page:
@@ -41,12 +34,6 @@ def phone_with_passkey(new_context: Callable[..., BrowserContext]) -> Page:
     page = context.new_page()
     add_virtual_authenticator(context, page)
     return page
-
-
-def enrol(page: Page, link_path: str) -> None:
-    visit(page, link_path)
-    page.get_by_role("button", name="Passkey maken").click()
-    settle(page, r"/mijn\?welkom=1$")
 
 
 def anouk_at_home(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> tuple[Page, str]:

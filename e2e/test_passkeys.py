@@ -4,7 +4,6 @@ sensor."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,9 +13,18 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import LiveServer
-from e2e.helpers import add_virtual_authenticator, allow_console_error, check_a11y, credentials, visit
+from e2e.helpers import (
+    ENROLMENT_LINK,
+    add_virtual_authenticator,
+    allow_console_error,
+    credentials,
+    demo_link,
+    enrol,
+    settle,
+    visit,
+)
 
-LINK = re.compile(r"https?://\S+/aanmelden/[A-Za-z0-9_-]+")
+LINK = ENROLMENT_LINK
 
 
 def _unique(prefix: str) -> str:
@@ -31,34 +39,8 @@ def _new_admin(live_server: LiveServer, name: str) -> str:
     return found.group(0)
 
 
-def _demo_link(live_server: LiveServer, name: str) -> str:
-    """A fresh one-time link for a demo person of Woerden (loading the demo data if it is not there)."""
-    output = live_server.cli("demo")
-    for line in output.splitlines():
-        found = LINK.search(line)
-        if found and line.strip().startswith(f"{name} ("):
-            return found.group(0)
-    raise AssertionError(f"no link for {name} in the output of `onsplan demo`:\n{output}")
-
-
 def _path(url: str) -> str:
     return urlsplit(url).path
-
-
-def _settle(page: Page, path_pattern: str) -> None:
-    """Wait until the page shows ``path_pattern`` (a regex on the path and query) and check it with axe."""
-    page.wait_for_url(re.compile(path_pattern))
-    page.wait_for_load_state("load")
-    check_a11y(page)
-
-
-def _enrol(page: Page, link: str, *, device_name: str = "") -> None:
-    """Open an enrolment link, make a passkey with the page's authenticator, and land on /mijn."""
-    visit(page, _path(link))
-    if device_name:
-        page.get_by_label("Naam van dit toestel").fill(device_name)
-    page.get_by_role("button", name="Passkey maken").click()
-    _settle(page, r"/mijn\?welkom=1$")
 
 
 def _passkey_items(page: Page) -> list[str]:
@@ -74,7 +56,7 @@ def test_enrol_through_a_link_on_a_phone(phone: BrowserContext, live_server: Liv
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Ellen de Vries")
     page.get_by_role("button", name="Passkey maken").click()
 
-    _settle(page, r"/mijn\?welkom=1$")
+    settle(page, r"/mijn\?welkom=1$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo Ellen de Vries")
     expect(page.get_by_role("status")).to_have_text("Je passkey is gemaakt. Voortaan log je daarmee in.")
 
@@ -87,10 +69,10 @@ def test_enrol_through_a_link_on_a_phone(phone: BrowserContext, live_server: Liv
 def test_sign_out_and_sign_in_again_with_the_passkey(phone: BrowserContext, live_server: LiveServer) -> None:
     page = phone.new_page()
     _cdp, _authenticator = add_virtual_authenticator(phone, page)
-    _enrol(page, _new_admin(live_server, "Joost Bakker"), device_name="Telefoon van Joost")
+    enrol(page, _new_admin(live_server, "Joost Bakker"), device_name="Telefoon van Joost")
 
     page.get_by_role("button", name="Uitloggen").click()
-    _settle(page, r"/\?uitgelogd=1$")
+    settle(page, r"/\?uitgelogd=1$")
     expect(page.get_by_role("status")).to_have_text("Je bent uitgelogd.")
     expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
 
@@ -101,9 +83,9 @@ def test_sign_out_and_sign_in_again_with_the_passkey(phone: BrowserContext, live
     # From the start page, the way a person goes.
     visit(page, "/")
     page.get_by_role("link", name="Inloggen met je passkey").click()
-    _settle(page, r"/inloggen$")
+    settle(page, r"/inloggen$")
     page.get_by_role("button", name="Inloggen met passkey").click()
-    _settle(page, r"/mijn$")
+    settle(page, r"/mijn$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo Joost Bakker")
 
     # The passkey now says when it was last used.
@@ -116,10 +98,10 @@ def test_sign_out_and_sign_in_again_with_the_passkey(phone: BrowserContext, live
 def test_add_a_second_passkey_and_remove_both(phone: BrowserContext, live_server: LiveServer) -> None:
     page = phone.new_page()
     cdp, first = add_virtual_authenticator(phone, page)
-    _enrol(page, _new_admin(live_server, "Mila Jansen"), device_name="Telefoon")
+    enrol(page, _new_admin(live_server, "Mila Jansen"), device_name="Telefoon")
 
     page.get_by_role("link", name="Mijn passkeys en taal").click()
-    _settle(page, r"/mijn/passkeys$")
+    settle(page, r"/mijn/passkeys$")
     (item,) = _passkey_items(page)
     assert item.startswith("Telefoon")
     assert "Gemaakt op" in item
@@ -132,26 +114,26 @@ def test_add_a_second_passkey_and_remove_both(phone: BrowserContext, live_server
     page.get_by_role("button", name="Passkey toevoegen op dit toestel").click()
     # The script reloads this same address, so wait for the list rather than for the URL.
     expect(page.locator("[data-passkey-list] > li")).to_have_count(2)
-    _settle(page, r"/mijn/passkeys$")
+    settle(page, r"/mijn/passkeys$")
     items = _passkey_items(page)
     assert [i.split("\n")[0] for i in items] == ["Telefoon", "Laptop"], items
     assert len(credentials(cdp, second)) == 1
 
     # Removing one of two needs no confirmation.
     page.get_by_role("button", name="Verwijderen Telefoon").click()
-    _settle(page, r"/mijn/passkeys\?verwijderd=1$")
+    settle(page, r"/mijn/passkeys\?verwijderd=1$")
     items = _passkey_items(page)
     assert len(items) == 1 and items[0].startswith("Laptop"), items
 
     # The last one is not removed without ticking the box: that would lock the person out.
     page.get_by_role("button", name="Verwijderen Laptop").click()
-    _settle(page, r"/mijn/passkeys\?fout=laatste$")
+    settle(page, r"/mijn/passkeys\?fout=laatste$")
     expect(page.get_by_role("alert")).to_contain_text("Dit is je laatste passkey")
     assert len(_passkey_items(page)) == 1
 
     page.get_by_label("Ja, ik wil mijn laatste passkey verwijderen").check()
     page.get_by_role("button", name="Verwijderen Laptop").click()
-    _settle(page, r"/mijn/passkeys\?verwijderd=1$")
+    settle(page, r"/mijn/passkeys\?verwijderd=1$")
     assert _passkey_items(page) == ["Je hebt nog geen passkey."]
 
 
@@ -159,7 +141,7 @@ def test_an_enrolment_link_works_only_once(phone: BrowserContext, live_server: L
     link = _new_admin(live_server, "Pieter Smit")
     page = phone.new_page()
     add_virtual_authenticator(phone, page)
-    _enrol(page, link)
+    enrol(page, link)
 
     allow_console_error(page, r"status of 404")
     visit(page, _path(link), expect_status=404)
@@ -173,19 +155,19 @@ def test_qr_code_on_the_link_page_encodes_the_link(
     # Fatima, regisseur in the Woerden demo, signs in on her tablet and registers a household.
     page = tablet.new_page()
     add_virtual_authenticator(tablet, page)
-    _enrol(page, _demo_link(live_server, "Fatima"))
+    enrol(page, demo_link(live_server, "Fatima"))
     household = _unique("Familie")
     page.get_by_role("link", name="Huishouden aanmelden").click()
-    _settle(page, r"/huishoudens/nieuw$")
+    settle(page, r"/huishoudens/nieuw$")
     page.get_by_label("Naam van het huishouden").fill(household)
     page.get_by_label("Voornaam lid 1").fill("Noor")
     page.get_by_label("Volwassen (18 jaar of ouder)").first.check()
     page.get_by_role("button", name="Aanmelden").click()
-    _settle(page, r"/huishoudens/[0-9a-f-]+$")
+    settle(page, r"/huishoudens/[0-9a-f-]+$")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Huishouden {household}")
 
     page.get_by_role("button", name="Aanmeldlink maken voor Noor").click()
-    _settle(page, r"/huishoudens/[0-9a-f-]+/link$")
+    settle(page, r"/huishoudens/[0-9a-f-]+/link$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmeldlink voor Noor")
     shown = page.get_by_label("De link").input_value()
     assert LINK.fullmatch(shown), shown
@@ -201,7 +183,7 @@ def test_qr_code_on_the_link_page_encodes_the_link(
     visit(noor, _path(shown))
     expect(noor.get_by_role("heading", level=1)).to_have_text("Welkom, Noor")
     noor.get_by_role("button", name="Passkey maken").click()
-    _settle(noor, r"/mijn\?welkom=1$")
+    settle(noor, r"/mijn\?welkom=1$")
     expect(noor.get_by_role("link", name=household)).to_be_visible()
 
 
@@ -213,9 +195,9 @@ def test_demo_start_page_leads_to_enrolment_as_a_demo_person(phone: BrowserConte
     visit(page, "/")
     expect(page.get_by_role("heading", name="Demo: probeer Ons Plan")).to_be_visible()
     page.get_by_role("button", name="Ga verder als Anouk (huishouden)").click()
-    _settle(page, r"/aanmelden/[A-Za-z0-9_-]+$")
+    settle(page, r"/aanmelden/[A-Za-z0-9_-]+$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Anouk")
 
     page.get_by_role("button", name="Passkey maken").click()
-    _settle(page, r"/mijn\?welkom=1$")
+    settle(page, r"/mijn\?welkom=1$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo Anouk")
