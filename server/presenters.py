@@ -27,9 +27,12 @@ from server.i18n import gettext as _
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
+# The label tables below are keyed by StrEnum members, which equal (and hash as) their string values, so a
+# stored string finds its label directly; an unknown value is shown as it is.
+
 
 def role_label(role: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         Role.HOUSEHOLD_MEMBER: _("huishouden"),
         Role.NETWORK_MEMBER: _("netwerk"),
         Role.VOLUNTEER: _("vrijwilliger"),
@@ -39,11 +42,11 @@ def role_label(role: str) -> str:
         Role.TEAM_LEAD: _("teamleider"),
         Role.ADMIN: _("beheerder"),
     }
-    return labels.get(Role(role), role) if role in Role._value2member_map_ else role
+    return labels.get(role, role)
 
 
 def phase_label(phase: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         Phase.AANMELDING: _("aanmelding"),
         Phase.TRIAGE: _("triage"),
         Phase.INTAKE: _("intake"),
@@ -53,27 +56,27 @@ def phase_label(phase: str) -> str:
         Phase.WAAKVLAM: _("waakvlam"),
         Phase.AFGESLOTEN: _("afgesloten"),
     }
-    return labels.get(Phase(phase), phase) if phase in Phase._value2member_map_ else phase
+    return labels.get(phase, phase)
 
 
 def referral_label(source: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         ReferralSource.ZELF: _("zelf"),
         ReferralSource.NETWERK: _("via het netwerk"),
         ReferralSource.KETENPARTNER: _("via een ketenpartner"),
         ReferralSource.INTERN_GEMEENTE: _("via de gemeente"),
         ReferralSource.PARTICULIER: _("via een particulier"),
     }
-    return labels.get(ReferralSource(source), source)
+    return labels.get(source, source)
 
 
 def horizon_label(horizon: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         Horizon.EERST: _("eerst"),
         Horizon.DRIE_MAANDEN: _("over 3 maanden"),
         Horizon.EEN_JAAR: _("over 1 jaar"),
     }
-    return labels.get(Horizon(horizon), horizon) if horizon in Horizon._value2member_map_ else horizon
+    return labels.get(horizon, horizon)
 
 
 def horizon_question(horizon: Horizon) -> str:
@@ -87,33 +90,33 @@ def horizon_question(horizon: Horizon) -> str:
 
 
 def who_type_label(who_type: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         WhoType.ZELF: _("zelf"),
         WhoType.NETWERK: _("iemand uit ons netwerk"),
         WhoType.VRIJWILLIGER: _("vrijwilliger"),
         WhoType.PROFESSIONAL: _("professional"),
     }
-    return labels.get(WhoType(who_type), who_type) if who_type in WhoType._value2member_map_ else who_type
+    return labels.get(who_type, who_type)
 
 
 def status_label(status: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         ActionStatus.OPEN: _("open"),
         ActionStatus.BEZIG: _("bezig"),
         ActionStatus.GEDAAN: _("gedaan"),
         ActionStatus.GESTOPT: _("gestopt"),
     }
-    return labels.get(ActionStatus(status), status) if status in ActionStatus._value2member_map_ else status
+    return labels.get(status, status)
 
 
 def assessment_kind_label(kind: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         AssessmentKind.NULMETING: _("nulmeting"),
         AssessmentKind.TUSSENEVALUATIE: _("tussenevaluatie"),
         AssessmentKind.EINDMETING: _("eindmeting"),
         AssessmentKind.TUSSENDOOR: _("tussendoor"),
     }
-    return labels.get(AssessmentKind(kind), kind) if kind in AssessmentKind._value2member_map_ else kind
+    return labels.get(kind, kind)
 
 
 def perspective_label(perspective: str) -> str:
@@ -126,19 +129,18 @@ def writer_label(role: str) -> str:
 
 
 def help_status_label(status: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         HelpRequestStatus.OPEN: _("staat open voor vrijwilligers"),
         HelpRequestStatus.ACCEPTED: _("een vrijwilliger helpt"),
         HelpRequestStatus.DONE: _("de vrijwilliger meldt: gedaan"),
         HelpRequestStatus.CONFIRMED: _("klaar"),
         HelpRequestStatus.WITHDRAWN: _("ingetrokken"),
     }
-    known = status in HelpRequestStatus._value2member_map_
-    return labels.get(HelpRequestStatus(status), status) if known else status
+    return labels.get(status, status)
 
 
 def relation_label(relation: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         NetworkRelation.FAMILIE: _("familie"),
         NetworkRelation.VRIEND: _("vriend of vriendin"),
         NetworkRelation.BUUR: _("buren"),
@@ -147,8 +149,7 @@ def relation_label(relation: str) -> str:
         NetworkRelation.VERENIGING: _("vereniging of club"),
         NetworkRelation.ANDERS: _("anders"),
     }
-    known = relation in NetworkRelation._value2member_map_
-    return labels.get(NetworkRelation(relation), relation) if known else relation
+    return labels.get(relation, relation)
 
 
 def ring_label(ring: int) -> str:
