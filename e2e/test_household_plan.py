@@ -15,6 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from e2e.conftest import LiveServer
 from e2e.helpers import (
     add_virtual_authenticator,
+    allow_console_error,
     assert_no_horizontal_scroll,
     check_a11y,
     demo_link,
@@ -203,3 +204,31 @@ def test_a_household_makes_its_plan_on_a_phone_and_the_regisseur_works_on_it_on_
     # The household reads who looked.
     visit(page, f"/huishoudens/{household_id}/inzage")
     expect(page.get_by_text(re.compile(r"Fatima \(regisseur\) bekeek jullie plan")).first).to_be_visible()
+
+
+def test_a_refused_form_shows_its_messages_and_keeps_what_was_typed(
+    tablet: BrowserContext, live_server: LiveServer
+) -> None:
+    """Forms go through htmx (hx-boost); a refused one must still show the person what to change."""
+    regisseur = tablet.new_page()
+    add_virtual_authenticator(tablet, regisseur)
+    enrol(regisseur, demo_link(live_server, "Fatima"))
+    household_id, _link = register_household(regisseur, f"Smit {secrets.token_hex(3)}", "Ilse")
+    # Chromium itself logs the 400 answer to the refused post; that is expected here.
+    allow_console_error(regisseur, r"status of 400")
+
+    form = f"/huishoudens/{household_id}/plan/doelen/nieuw"
+    visit(regisseur, form)
+    regisseur.get_by_label("Bij welk leefgebied hoort dit doel?").select_option(label="Financiën")
+    regisseur.get_by_label("over 1 jaar").check()
+    regisseur.get_by_role("button", name="Bewaren").click()
+    expect(regisseur.get_by_role("alert")).to_contain_text("Schrijf op wat jullie willen bereiken.")
+    check_a11y(regisseur)
+    expect(regisseur.get_by_label("Bij welk leefgebied hoort dit doel?")).to_have_value("financien")
+    expect(regisseur.get_by_label("over 1 jaar")).to_be_checked()
+    assert urlsplit(regisseur.url).path == form, "a refused form must not change the address"
+
+    regisseur.get_by_label("Wat willen jullie bereiken?").fill("Samen een overzicht van de rekeningen maken.")
+    regisseur.get_by_role("button", name="Bewaren").click()
+    settle(regisseur, r"/plan")
+    expect(regisseur.locator("li.goal", has_text="Samen een overzicht van de rekeningen maken.")).to_be_visible()

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from server.domain import errors as domain
 from server.i18n import gettext as _
-from server.web import is_fragment_request
+from server.web import answer_headers, is_fragment_request
 
 log = logging.getLogger("onsplan.errors")
 
@@ -43,7 +43,7 @@ def error_response(request: Request[Any, Any, Any], status: int, message: str | 
     accept = request.headers.get("accept", "")
     if "text/html" not in accept and "*/*" not in accept and accept and not is_fragment_request(request):
         return Response(content={"status": status, "message": context["message"]}, status_code=status)
-    return Template(template_name=template, context=context, status_code=status, headers={"Vary": "HX-Request"})
+    return Template(template_name=template, context=context, status_code=status, headers=answer_headers(status))
 
 
 DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (

@@ -102,8 +102,18 @@ def render(
         template_name=name,
         context=dict(context or {}),
         status_code=status_code,
-        headers={"Vary": "HX-Request"},
+        headers=answer_headers(status_code),
     )
+
+
+def answer_headers(status_code: int) -> dict[str, str]:
+    """Headers of every HTML answer. htmx shows a refused form (4xx) with its messages in place, as the
+    htmx-config in base.html asks; such an answer must not become the address in the browser's history,
+    because opening that address again would not show the form."""
+    headers = {"Vary": "HX-Request"}
+    if status_code >= 400:
+        headers["HX-Push-Url"] = "false"
+    return headers
 
 
 def see_other(path: str) -> Redirect:
