@@ -173,6 +173,7 @@ def test_a_volunteer_takes_the_open_school_run_and_the_household_confirms_it(
     visit(sem, "/taken")
     sem.locator("section", has_text="Mijn taken").get_by_role("link", name=FRIDAY_CARD).click()
     settle(sem, r"/taak$")
+    task_path = urlsplit(sem.url).path
     details = sem.locator("dl")
     expect(details).to_contain_text("Anouk")
     expect(details).to_contain_text("Van Oldenbarneveltlaan 12, Woerden")
@@ -188,3 +189,7 @@ def test_a_volunteer_takes_the_open_school_run_and_the_household_confirms_it(
     settle(anouk, r"/hulpvragen\?bevestigd=1$")
     expect(anouk.get_by_role("status")).to_have_text("Bevestigd. De actie staat op gedaan.")
     expect(anouk.locator("li", has=anouk.get_by_role("heading", name=FRIDAY_CARD))).to_contain_text("Status: klaar")
+
+    # Once the task is confirmed, the volunteer no longer sees the household's address.
+    allow_console_error(sem, r"status of 404")
+    visit(sem, task_path, expect_status=404)
