@@ -34,6 +34,7 @@ from server.domain.models import (
 )
 from server.domain.people import create_person
 from server.domain.policy import Actor, Relation
+from server.domain.rows import find_in_household, get_in_household
 from server.domain.timeline import record_event
 from server.domain.volunteering import record_involvement
 
@@ -120,12 +121,7 @@ async def people_of(db: AsyncSession, household_id: uuid.UUID) -> list[NetworkPe
 
 
 async def get_person(db: AsyncSession, household_id: uuid.UUID, network_person_id: uuid.UUID) -> NetworkPerson:
-    row = await db.scalar(
-        select(NetworkPerson).where(NetworkPerson.id == network_person_id, NetworkPerson.household_id == household_id)
-    )
-    if row is None:
-        raise NotFound
-    return row
+    return await get_in_household(db, NetworkPerson, network_person_id, household_id)
 
 
 async def add_person(
@@ -211,9 +207,7 @@ async def invite(
     The caller issues the enrolment link when ``needs_link`` is true (the person has no passkey yet)."""
     text = plan.clean(message)
     errors: dict[str, str] = {}
-    row = await db.scalar(
-        select(NetworkPerson).where(NetworkPerson.id == network_person_id, NetworkPerson.household_id == household_id)
-    )
+    row = await find_in_household(db, NetworkPerson, network_person_id, household_id)
     if row is None:
         errors["network_person"] = N_("Kies wie jullie uitnodigen.")
     elif row.not_involved:
@@ -224,9 +218,7 @@ async def invite(
         errors["message"] = N_("Het bericht is te lang (hoogstens %(max)s tekens).", max=MAX_MESSAGE)
     action: PlanAction | None = None
     if action_id is not None:
-        action = await db.scalar(
-            select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
-        )
+        action = await find_in_household(db, PlanAction, action_id, household_id)
         if action is None or action.who_type != WhoType.NETWERK or action.status not in OPEN_STATUSES:
             errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
     if errors or row is None:

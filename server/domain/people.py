@@ -24,6 +24,7 @@ from server.domain.models import (
     Trajectory,
 )
 from server.domain.policy import Actor
+from server.domain.rows import get_in_household
 from server.domain.timeline import record_event
 
 MAX_NAME = 80
@@ -147,10 +148,7 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
 
 
 async def member_of(db: AsyncSession, household_id: uuid.UUID, member_id: uuid.UUID) -> Member:
-    member = await db.scalar(select(Member).where(Member.id == member_id, Member.household_id == household_id))
-    if member is None:
-        raise NotFound
-    return member
+    return await get_in_household(db, Member, member_id, household_id)
 
 
 async def person_of_member(db: AsyncSession, member: Member) -> Person:

@@ -33,6 +33,7 @@ from server.domain.models import (
     utcnow,
 )
 from server.domain.policy import Actor, Relation
+from server.domain.rows import get_in_household
 from server.domain.timeline import record_event
 
 MAX_GOAL = 500
@@ -186,19 +187,11 @@ def _check_version(item: Goal | PlanAction, based_on: str, mine: GoalInput | Act
 
 
 async def get_goal(db: AsyncSession, household_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
-    goal = await db.scalar(select(Goal).where(Goal.id == goal_id, Goal.household_id == household_id))
-    if goal is None:
-        raise NotFound
-    return goal
+    return await get_in_household(db, Goal, goal_id, household_id)
 
 
 async def get_action(db: AsyncSession, household_id: uuid.UUID, action_id: uuid.UUID) -> PlanAction:
-    action = await db.scalar(
-        select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
-    )
-    if action is None:
-        raise NotFound
-    return action
+    return await get_in_household(db, PlanAction, action_id, household_id)
 
 
 async def create_goal(

@@ -38,6 +38,7 @@ from server.domain.models import (
     utcnow,
 )
 from server.domain.policy import Actor
+from server.domain.rows import get_in_household
 from server.domain.timeline import record_event
 
 MAX_WHAT = 300
@@ -54,24 +55,6 @@ def clean(value: str) -> str:
 class HelpRequestInput:
     what: str = ""
     when_text: str = ""
-
-
-async def _action(db: AsyncSession, household_id: uuid.UUID, action_id: uuid.UUID) -> PlanAction:
-    action = await db.scalar(
-        select(PlanAction).where(PlanAction.id == action_id, PlanAction.household_id == household_id)
-    )
-    if action is None:
-        raise NotFound
-    return action
-
-
-async def _request(db: AsyncSession, household_id: uuid.UUID, request_id: uuid.UUID) -> HelpRequest:
-    found = await db.scalar(
-        select(HelpRequest).where(HelpRequest.id == request_id, HelpRequest.household_id == household_id)
-    )
-    if found is None:
-        raise NotFound
-    return found
 
 
 async def live_request_for(db: AsyncSession, action_id: uuid.UUID) -> HelpRequest | None:
@@ -93,7 +76,7 @@ async def publish(
     db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: HelpRequestInput
 ) -> HelpRequest:
     """Put a card on the task board for an action that a volunteer is to do."""
-    action = await _action(db, household_id, action_id)
+    action = await get_in_household(db, PlanAction, action_id, household_id)
     household = await db.get(Household, household_id)
     if household is None:
         raise NotFound
@@ -296,7 +279,7 @@ class TaskDetails:
 
 async def task_details(db: AsyncSession, actor: Actor, household_id: uuid.UUID, request_id: uuid.UUID) -> TaskDetails:
     """What the accepted volunteer needs for the task, and no more."""
-    request = await _request(db, household_id, request_id)
+    request = await get_in_household(db, HelpRequest, request_id, household_id)
     if request.volunteer_id != actor.id or request.status not in (HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE):
         raise NotFound
     household = await db.get(Household, household_id)
@@ -312,7 +295,7 @@ async def task_details(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
 
 
 async def mark_done(db: AsyncSession, actor: Actor, household_id: uuid.UUID, request_id: uuid.UUID) -> HelpRequest:
-    request = await _request(db, household_id, request_id)
+    request = await get_in_household(db, HelpRequest, request_id, household_id)
     if request.volunteer_id != actor.id:
         raise NotFound
     if request.status != HelpRequestStatus.ACCEPTED:
@@ -328,7 +311,7 @@ async def mark_done(db: AsyncSession, actor: Actor, household_id: uuid.UUID, req
 
 async def confirm(db: AsyncSession, actor: Actor, household_id: uuid.UUID, request_id: uuid.UUID) -> HelpRequest:
     """The household confirms the task was done; the action is ticked off and the volunteer's access ends."""
-    request = await _request(db, household_id, request_id)
+    request = await get_in_household(db, HelpRequest, request_id, household_id)
     if request.status != HelpRequestStatus.DONE:
         raise IllegalTransition(N_("De vrijwilliger heeft deze taak nog niet klaar gemeld."))
     request.status = HelpRequestStatus.CONFIRMED
@@ -346,7 +329,7 @@ async def confirm(db: AsyncSession, actor: Actor, household_id: uuid.UUID, reque
 
 async def withdraw(db: AsyncSession, actor: Actor, household_id: uuid.UUID, request_id: uuid.UUID) -> HelpRequest:
     """Take the request back; a volunteer who had it loses access with their next request."""
-    request = await _request(db, household_id, request_id)
+    request = await get_in_household(db, HelpRequest, request_id, household_id)
     if request.status not in LIVE:
         raise IllegalTransition(N_("Deze hulpvraag loopt niet meer."))
     request.status = HelpRequestStatus.WITHDRAWN

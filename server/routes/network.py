@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from server.auth import enrolment
 from server.domain import network
-from server.domain.errors import InvalidInput
+from server.domain.errors import N_, InvalidInput
 from server.domain.models import Household, NetworkPerson, NetworkRelation
 from server.domain.network import FORMAL, INFORMAL, RINGS, NetworkPersonInput
 from server.domain.policy import Action, Actor, Relation
@@ -252,10 +252,10 @@ async def invite(
     person_id = _uuid_or_none(values["network_person"])
     errors: dict[str, str] = {}
     if person_id is None:
-        errors["network_person"] = "Kies wie jullie uitnodigen."
+        errors["network_person"] = N_("Kies wie jullie uitnodigen.")
     action_id = _uuid_or_none(values["action"]) if values["action"] else None
     if values["action"] and action_id is None:
-        errors["action"] = "Kies een actie uit de lijst, of geen actie."
+        errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
     try:
         if errors or person_id is None:
             raise InvalidInput(errors)
