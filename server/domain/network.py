@@ -146,9 +146,11 @@ async def update_person(
     await record_event(
         db, household_id=household_id, actor=actor.person, kind="network.updated", detail={"name": row.name}
     )
-    if row.not_involved and row.person_id is not None:
-        # Someone the household no longer wants involved keeps no access.
-        await _end_access(db, household_id, row.person_id)
+    if row.not_involved and row.person_id is not None and await _end_access(db, household_id, row.person_id):
+        # Someone the household no longer wants involved keeps no access, and the timeline says so.
+        await record_event(
+            db, household_id=household_id, actor=actor.person, kind="network.withdrawn", detail={"name": row.name}
+        )
     return row
 
 

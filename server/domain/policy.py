@@ -171,8 +171,8 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
 }
 
 # Actions that are not about one household: which roles may perform them.
+# (SIGNED_IN needs no role at all: see ``decide_role``.)
 ROLE_RULES: dict[Action, frozenset[Role]] = {
-    Action.SIGNED_IN: frozenset(Role),
     Action.TASK_BOARD: frozenset({Role.VOLUNTEER}),
     Action.HOUSEHOLD_REGISTER: frozenset({Role.REGISSEUR}),
     Action.CASELOAD_READ: frozenset({Role.REGISSEUR, Role.TEAM_LEAD}),

@@ -306,3 +306,27 @@ async def make_world_with_household(db: AsyncSession) -> tuple[World, Household,
     world = await make_world(db)
     household, people = await make_household(db, world.regisseur, "De Vries", ("Anouk",))
     return world, household, people
+
+
+async def test_marking_someone_as_rather_not_involved_ends_their_access(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, anouk, _goal, _action, token = await grandmother_invited(client, db, submit)
+    await sign_in_grandmother(client, token)
+    grandma_cookies = dict(client.cookies)
+
+    client.cookies.clear()
+    await signed_in_as(client, db, anouk)
+    row = await network_person(db, household, "Oma Ineke")
+    changed = await submit(
+        f"{_map(household)}/{row.id}/bewerken",
+        f"{_map(household)}/{row.id}/bewerken",
+        {**OMA, "not_involved": "ja", "not_involved_reason": "Even niet."},
+    )
+    assert changed.status_code == 303
+    timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
+    assert "Anouk trok de toegang van Oma Ineke tot jullie plan in." in timeline.text
+
+    client.cookies.clear()
+    client.cookies.update(grandma_cookies)
+    assert (await client.get(f"/huishoudens/{household.id}/plan")).status_code == 404
