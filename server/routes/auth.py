@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from server.auth import enrolment, passkeys, sessions
+from server.auth.next_path import local_path
 from server.config import Settings
 from server.domain.errors import DomainError, NotSignedIn
 from server.domain.models import Person, WebSession
@@ -29,13 +30,6 @@ def session_cookie(settings: Settings, token: str) -> Cookie:
         path="/",
         max_age=settings.session_max_hours * 3600,
     )
-
-
-def safe_next(target: str | None) -> str:
-    """Only local paths, so a sign-in link cannot send someone to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/mijn"
 
 
 async def browser_session(request: Request[Any, Any, Any], db: DbSession) -> tuple[WebSession, str | None]:
@@ -67,7 +61,7 @@ async def sign_in_as(request: Request[Any, Any, Any], db: DbSession, person: Per
 
 @get("/inloggen", name="auth.sign_in", opt={"policy": PUBLIC})
 async def sign_in_page(request: Request[Any, Any, Any], volgende: FromQuery[str | None] = None) -> Template:
-    return render(request, "pages/auth/sign_in.html", {"next_path": safe_next(volgende)})
+    return render(request, "pages/auth/sign_in.html", {"next_path": local_path(volgende)})
 
 
 @post(
@@ -103,7 +97,7 @@ async def sign_in_verify(request: Request[Any, Any, Any], db_session: DbSession)
         person = await passkeys.finish_authentication(db_session, settings, pending, body.get("credential", {}))
     except passkeys.PasskeyRefused as exc:
         return refusal(exc, settings)
-    return await sign_in_as(request, db_session, person, safe_next(str(body.get("next") or "")))
+    return await sign_in_as(request, db_session, person, local_path(str(body.get("next") or "")))
 
 
 @get("/aanmelden/{token:str}", name="auth.enrol", opt={"policy": PUBLIC, "rate_limited": True})
