@@ -39,16 +39,13 @@ from server.domain.models import (
 )
 from server.domain.policy import Actor
 from server.domain.rows import get_in_household
+from server.domain.text import check, clean, refused
 from server.domain.timeline import record_event
 
 MAX_WHAT = 300
 MAX_WHEN = 120
 MAX_MESSAGE = 300
 LIVE = (HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE)
-
-
-def clean(value: str) -> str:
-    return " ".join(value.split())
 
 
 @dataclass
@@ -94,6 +91,7 @@ async def publish(
         errors["what"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_WHAT)
     if len(when_text) > MAX_WHEN:
         errors["when_text"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_WHEN)
+    errors.update(refused(what=data.what, when_text=data.when_text))
     if errors:
         raise InvalidInput(errors)
     request = HelpRequest(
@@ -182,14 +180,23 @@ async def board(db: AsyncSession, actor: Actor) -> tuple[list[Card], list[Task]]
     return cards, tasks
 
 
+class CardGone(NotFound):
+    message = N_("Deze hulpvraag staat niet (meer) open. Kijk op het takenbord voor andere vragen.")
+
+
 async def offer(db: AsyncSession, actor: Actor, request_id: uuid.UUID, message: str = "") -> HelpOffer:
     organisation = await volunteer_organisation(db, actor)
     request = await db.get(HelpRequest, request_id)
-    # A card outside the volunteer's reach looks like no card at all.
-    if organisation is None or request is None or request.municipality_id != actor.person.municipality_id:
-        raise NotFound
-    if request.status != HelpRequestStatus.OPEN:
-        raise IllegalTransition("Iemand anders helpt hier al. Dank je wel!")
+    # A card outside the volunteer's reach, a card someone else already took and an unknown id all get
+    # the same answer: whether a request exists (or was taken) is not for every volunteer to learn.
+    if (
+        organisation is None
+        or request is None
+        or request.municipality_id != actor.person.municipality_id
+        or request.status != HelpRequestStatus.OPEN
+    ):
+        raise CardGone
+    check("message", message, long_text=True)
     message = clean(message)
     if len(message) > MAX_MESSAGE:
         raise InvalidInput({"message": N_("Je bericht is te lang (hoogstens %(max)s tekens).", max=MAX_MESSAGE)})
