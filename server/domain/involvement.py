@@ -1,5 +1,6 @@
 """Who is involved with a household ("dat"-information): everyone with access sees *that* others are
-involved, with their role and since when; *what* they do is visible only where the household shared it."""
+involved, with their role and since when; *what* they do is visible only where the household shared it.
+How much of this a person sees is the policy's answer (``InvolvedView``), applied here and nowhere else."""
 
 from __future__ import annotations
 
@@ -13,24 +14,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.models import (
     HelpRequest,
     HelpRequestStatus,
+    Household,
     Organisation,
     Person,
+    Phase,
     Role,
     RoleAssignment,
     Share,
+    Team,
+    Trajectory,
 )
+from server.domain.policy import InvolvedView
 
 
 @dataclass(frozen=True)
 class Involved:
     name: str
-    role: Role
+    # Empty when the viewer may see names only.
+    role: Role | None = None
     since: dt.datetime | None = None
+    # The regisseur's team.
+    team: str = ""
 
 
 async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Involved]:
     """Partner organisations with a share, volunteers with an accepted task, and network members with access.
-    (The regisseur is shown by the page itself.) A fixed number of queries."""
+    (The regisseur comes from ``involved_for``.) A fixed number of queries."""
     organisations = await db.execute(
         select(Organisation.name, func.min(Share.created_at))
         .join(Share, Share.organisation_id == Organisation.id)
@@ -63,3 +72,25 @@ async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Invol
         + [Involved(name, Role.VOLUNTEER, since) for name, since in volunteers.tuples()]
         + [Involved(name, Role.NETWORK_MEMBER) for (name,) in network.tuples()]
     )
+
+
+async def involved_for(db: AsyncSession, household: Household, view: InvolvedView) -> list[Involved]:
+    """Who is involved, as far as ``view`` allows: the regisseur first, then the others."""
+    if view is InvolvedView.NONE:
+        return []
+    row = (
+        await db.execute(
+            select(Person.display_name, Trajectory.started_on, Team.name)
+            .join(Trajectory, Trajectory.regisseur_id == Person.id)
+            .join(Household, Household.id == Trajectory.household_id)
+            .join(Team, Team.id == Household.team_id)
+            .where(Trajectory.household_id == household.id, Trajectory.phase != Phase.AFGESLOTEN)
+            .order_by(Trajectory.started_on.desc())
+            .limit(1)
+        )
+    ).first()
+    everyone = [Involved(row[0], Role.REGISSEUR, team=row[2])] if row else []
+    everyone += await involved_with(db, household.id)
+    if view is InvolvedView.NAMES:
+        return [Involved(item.name) for item in everyone]
+    return everyone

@@ -170,6 +170,28 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     Action.MEMBER_ENROL: frozenset({Relation.REGISSEUR}),
 }
 
+
+class InvolvedView(enum.StrEnum):
+    """How much of "who is involved" (the "dat"-information) a relation sees."""
+
+    ALL = "all"  # names, roles, organisations, since when
+    NAMES = "names"  # names only
+    NONE = "none"  # nothing
+
+
+# DESIGN.md section 5, row "who is involved (dat)". Anyone not listed sees nothing.
+INVOLVED_VIEW: dict[Relation, InvolvedView] = {
+    Relation.MEMBER: InvolvedView.ALL,
+    Relation.REGISSEUR: InvolvedView.ALL,
+    Relation.PARTNER_WITH_SHARE: InvolvedView.ALL,
+    Relation.NETWORK_WITH_SHARE: InvolvedView.NAMES,
+}
+
+
+def involved_view(relation: Relation | None) -> InvolvedView:
+    return INVOLVED_VIEW.get(relation, InvolvedView.NONE) if relation else InvolvedView.NONE
+
+
 # Actions that are not about one household: which roles may perform them.
 # (SIGNED_IN needs no role at all: see ``decide_role``.)
 ROLE_RULES: dict[Action, frozenset[Role]] = {

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from server.auth import enrolment
 from server.domain import access_log, involvement, people, timeline
 from server.domain.errors import InvalidInput
-from server.domain.models import Person, ReferralSource, Team, Trajectory
+from server.domain.models import ReferralSource, Trajectory
 from server.domain.people import HouseholdInput, MemberInput
-from server.domain.policy import Action, Actor, Relation, decide
+from server.domain.policy import Action, Actor, InvolvedView, Relation, decide, involved_view
 from server.i18n import gettext as _
 from server.presenters import (
     access_log_sentence,
@@ -87,12 +87,9 @@ async def household_overview(
     trajectory = await db_session.scalar(
         select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
     )
-    regisseur = (
-        await db_session.get(Person, trajectory.regisseur_id) if trajectory and trajectory.regisseur_id else None
-    )
-    team = await db_session.get(Team, household.team_id)
     person_ids = [m.person_id for m in household.members if m.person_id]
     counts = await people.passkey_counts(db_session, person_ids) if relation is Relation.REGISSEUR else {}
+    view = involved_view(relation)
     return render(
         request,
         "pages/households/overview.html",
@@ -101,15 +98,19 @@ async def household_overview(
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
-            "regisseur": regisseur,
-            "team": team,
             "is_member": relation is Relation.MEMBER,
             "is_regisseur": relation is Relation.REGISSEUR,
             "can_read_plan": decide(frozenset({relation}), Action.PLAN_READ).allowed,
             "passkey_counts": counts,
+            "show_involved": view is not InvolvedView.NONE,
             "involved": [
-                (i.name, role_label(i.role), day(i.since.date()) if i.since else "")
-                for i in await involvement.involved_with(db_session, household.id)
+                {
+                    "name": i.name,
+                    "role": role_label(i.role) if i.role else "",
+                    "team": i.team,
+                    "since": day(i.since.date()) if i.since else "",
+                }
+                for i in await involvement.involved_for(db_session, household, view)
             ],
         },
     )
