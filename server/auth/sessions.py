@@ -81,10 +81,6 @@ async def rotate(
     return await create(db, settings, person)
 
 
-async def end_all_for(db: AsyncSession, person: Person) -> None:
-    await db.execute(delete(WebSession).where(WebSession.person_id == person.id))
-
-
 async def purge_expired(db: AsyncSession) -> int:
     result = await db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)

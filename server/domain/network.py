@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import plan
+from server.domain import plan, text
 from server.domain.errors import N_, InvalidInput, NotFound
 from server.domain.models import (
     ActionStatus,
@@ -32,7 +32,7 @@ from server.domain.models import (
     WhoType,
     utcnow,
 )
-from server.domain.people import create_person
+from server.domain.people import create_person, end_sessions
 from server.domain.policy import Actor, Relation
 from server.domain.rows import find_in_household, get_in_household
 from server.domain.timeline import record_event
@@ -68,9 +68,9 @@ class NetworkPersonInput:
 
     def validate(self) -> dict[str, object]:
         errors: dict[str, str] = {}
-        name = plan.clean(self.name)
-        help_with = plan.clean(self.can_help_with)
-        reason = plan.clean(self.not_involved_reason)
+        name = text.clean(self.name)
+        help_with = text.clean(self.can_help_with)
+        reason = text.clean(self.not_involved_reason)
         if not name:
             errors["name"] = N_("Vul een naam in. Een voornaam of 'buurvrouw' is genoeg.")
         elif len(name) > MAX_NAME:
@@ -85,6 +85,9 @@ class NetworkPersonInput:
             errors["can_help_with"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_HELP)
         if len(reason) > MAX_REASON:
             errors["not_involved_reason"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_REASON)
+        errors.update(
+            text.refused(name=self.name, can_help_with=self.can_help_with, not_involved_reason=self.not_involved_reason)
+        )
         if errors:
             raise InvalidInput(errors)
         return {
@@ -207,8 +210,8 @@ async def invite(
     """Give someone from the map access to this household's plan, and optionally an action to do.
 
     The caller issues the enrolment link when ``needs_link`` is true (the person has no passkey yet)."""
-    text = plan.clean(message)
-    errors: dict[str, str] = {}
+    words = text.clean(message)
+    errors: dict[str, str] = text.refused(("message",), message=message)
     row = await find_in_household(db, NetworkPerson, network_person_id, household_id)
     if row is None:
         errors["network_person"] = N_("Kies wie jullie uitnodigen.")
@@ -216,7 +219,7 @@ async def invite(
         errors["network_person"] = N_(
             "Jullie willen deze persoon liever niet betrekken. Pas dat eerst aan op de netwerkkaart."
         )
-    if len(text) > MAX_MESSAGE:
+    if len(words) > MAX_MESSAGE:
         errors["message"] = N_("Het bericht is te lang (hoogstens %(max)s tekens).", max=MAX_MESSAGE)
     action: PlanAction | None = None
     if action_id is not None:
@@ -251,12 +254,15 @@ async def invite(
         detail={"name": row.name, "action": action.what if action else ""},
     )
     await record_involvement(db, household_id)
-    return Invitation(person=person, network_person=row, needs_link=has_passkey is None, message=text)
+    return Invitation(person=person, network_person=row, needs_link=has_passkey is None, message=words)
 
 
-async def _end_access(db: AsyncSession, household_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+async def _end_access(
+    db: AsyncSession, household_id: uuid.UUID, person_id: uuid.UUID, *, sign_out: bool = True
+) -> bool:
     """Revoke the person's network role and shares for this household and hand their open actions back.
-    True when there was access to end."""
+    When the household ends it, the person is also signed out everywhere at once. True when there was
+    access to end."""
     now = utcnow()
     revoked = await db.execute(
         update(RoleAssignment)
@@ -283,7 +289,10 @@ async def _end_access(db: AsyncSession, household_id: uuid.UUID, person_id: uuid
         .values(assigned_person_id=None, version=PlanAction.version + 1)
     )
     await record_involvement(db, household_id)
-    return bool(getattr(revoked, "rowcount", 0))
+    ended = bool(getattr(revoked, "rowcount", 0))
+    if ended and sign_out:
+        await end_sessions(db, person_id)
+    return ended
 
 
 async def withdraw_access(
@@ -301,7 +310,8 @@ async def withdraw_access(
 
 async def leave(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> None:
     """A network member leaves the household's plan of their own accord."""
-    if not await _end_access(db, household_id, actor.id):
+    # Leaving is the person's own step: they stay signed in and see their own page.
+    if not await _end_access(db, household_id, actor.id, sign_out=False):
         raise NotFound
     await record_event(
         db,
@@ -319,17 +329,18 @@ async def add_note(
     action = await plan.get_action(db, household_id, action_id)
     if not plan.can_tick(action, actor, relation):
         raise NotFound
-    text = plan.clean(note)
-    if len(text) > MAX_NOTE:
+    text.check("note", note, long_text=True)
+    words = text.clean(note)
+    if len(words) > MAX_NOTE:
         raise InvalidInput({"note": N_("De notitie is te lang (hoogstens %(max)s tekens).", max=MAX_NOTE)})
-    action.note = text
+    action.note = words
     await db.flush()
     await record_event(
         db,
         household_id=household_id,
         actor=actor.person,
         kind="action.noted",
-        detail={"action": action.what, "note": text},
+        detail={"action": action.what, "note": words},
     )
     return action
 

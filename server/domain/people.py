@@ -22,17 +22,15 @@ from server.domain.models import (
     RoleAssignment,
     Team,
     Trajectory,
+    WebSession,
 )
 from server.domain.policy import Actor
 from server.domain.rows import get_in_household
+from server.domain.text import check, clean, refused
 from server.domain.timeline import record_event
 
 MAX_NAME = 80
 MAX_MEMBERS = 12
-
-
-def clean(value: str | None) -> str:
-    return " ".join((value or "").split())
 
 
 async def create_person(
@@ -72,6 +70,15 @@ class HouseholdInput:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
+        raw_names = " ".join(m.first_name for m in self.members)
+        forbidden = refused(
+            name=self.name,
+            wijk=self.wijk,
+            address=self.address,
+            phone=self.phone,
+            referred_by=self.referred_by,
+            members=raw_names,
+        )
         self.name = clean(self.name)
         self.members = [MemberInput(clean(m.first_name), m.is_adult) for m in self.members if clean(m.first_name)]
         if not self.name:
@@ -92,6 +99,7 @@ class HouseholdInput:
             errors["members"] = N_("Een voornaam is te lang (hoogstens 80 tekens).")
         elif len(self.members) > MAX_MEMBERS:
             errors["members"] = N_("Vul hoogstens twaalf leden in.")
+        errors.update(forbidden)
         if errors:
             raise InvalidInput(errors)
 
@@ -174,10 +182,18 @@ async def passkey_counts(db: AsyncSession, person_ids: list[uuid.UUID]) -> dict[
     return {person_id: int(count) for person_id, count in rows.tuples()}
 
 
+async def end_sessions(db: AsyncSession, person_id: uuid.UUID) -> None:
+    """Sign the person out in every browser at once. Sessions live in the database, so this holds on every
+    app process from the next request on: a stolen phone's cookie reads nothing more."""
+    await db.execute(delete(WebSession).where(WebSession.person_id == person_id))
+
+
 async def revoke_all_passkeys(db: AsyncSession, person: Person, by: Actor, household_id: uuid.UUID | None) -> int:
-    """Lost phone: every passkey of the person stops working at once; the step is logged."""
+    """Lost phone: every passkey of the person stops working at once, and so does every session that was
+    signed in with one; the step is logged."""
     result = await db.execute(delete(Passkey).where(Passkey.person_id == person.id))
     count = int(getattr(result, "rowcount", 0) or 0)
+    await end_sessions(db, person.id)
     if household_id is not None:
         await record_event(
             db,
@@ -215,7 +231,7 @@ ADMIN_ROLES: dict[Role, str] = {
 
 async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str) -> Person:
     """The functional admin creates a professional, team lead, coordinator or admin of their gemeente."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = refused(name=name)
     name = clean(name)
     if not name:
         errors["name"] = N_("Vul een naam in.")
@@ -261,6 +277,7 @@ async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, 
 
 async def create_volunteer(db: AsyncSession, actor: Actor, *, name: str) -> Person:
     organisation = await volunteer_organisation(db, actor)
+    check("name", name)
     name = clean(name)
     if not name:
         raise InvalidInput({"name": N_("Vul een naam in.")})

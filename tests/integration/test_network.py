@@ -216,11 +216,15 @@ async def test_the_household_withdraws_access_and_the_next_request_is_refused(
 
     client.cookies.clear()
     client.cookies.update(grandma_cookies)
-    assert (await client.get(f"/huishoudens/{household.id}/plan")).status_code == 404
+    # Her open session ended with her access: the old cookie is signed out.
+    refused = await client.get(f"/huishoudens/{household.id}/plan", follow_redirects=False)
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/inloggen")
     client.cookies.clear()
     # Her passkey still signs her in, but the plan is no longer among hers.
     me = await signed_in_again(client, passkey)
     assert "Plan van De Vries" not in me
+    assert (await client.get(f"/huishoudens/{household.id}/plan")).status_code == 404
 
 
 async def signed_in_again(client: AsyncTestClient[Litestar], passkey: SoftPasskey) -> str:
@@ -329,4 +333,6 @@ async def test_marking_someone_as_rather_not_involved_ends_their_access(
 
     client.cookies.clear()
     client.cookies.update(grandma_cookies)
-    assert (await client.get(f"/huishoudens/{household.id}/plan")).status_code == 404
+    refused = await client.get(f"/huishoudens/{household.id}/plan", follow_redirects=False)
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/inloggen")
