@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from server.config import ConfigError, Settings
 
@@ -17,22 +18,29 @@ def _settings() -> Settings:
         raise SystemExit(2) from exc
 
 
+def server_options(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """How uvicorn serves the app. X-Forwarded-For is read only from the proxies named in the settings (or
+    on the command line); otherwise the connecting address is the client, whatever headers it sends."""
+    proxies = args.forwarded_allow_ips if args.forwarded_allow_ips is not None else settings.trusted_proxies
+    proxies = ",".join(part.strip() for part in proxies.split(",") if part.strip())
+    return {
+        "host": args.host,
+        "port": args.port,
+        "workers": 1,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+        "access_log": False,
+        "log_level": "warning",
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
     from server.app import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        workers=1,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        access_log=False,
-        log_level="warning",
-    )
+    uvicorn.run(create_app(settings), **server_options(settings, args))
     return 0
 
 
@@ -92,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="serve the app")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
-    run.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies whose X-Forwarded-* to trust")
+    run.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="proxies whose X-Forwarded-For to trust (default: ONSPLAN_TRUSTED_PROXIES, else none)",
+    )
     run.set_defaults(func=cmd_run)
 
     db = sub.add_parser("db", help="database commands")

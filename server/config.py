@@ -52,6 +52,10 @@ class Settings:
     session_max_hours_professional: int = 12
     # Attempts allowed per client and endpoint within a minute on sign-in and enrolment.
     rate_limit_per_minute: int = 20
+    # Addresses of the reverse proxies (comma-separated IPs or CIDR ranges) whose X-Forwarded-For names the
+    # client. Empty (the default): the client is the address that connects, and the header is ignored, so a
+    # client that reaches the app directly cannot pick its own address for the rate limit.
+    trusted_proxies: str = ""
     # Warn the household when one helper carries more open actions than this.
     helper_action_limit: int = 3
     # Echo SQL statements to the log (development only).
