@@ -29,6 +29,7 @@ from webauthn.helpers.structs import (
 )
 
 from server.config import Settings
+from server.domain import text
 from server.domain.errors import N_, DomainError
 from server.domain.models import Passkey, Person, WebSession, utcnow
 
@@ -59,6 +60,11 @@ def _pop(web_session: WebSession, key: str) -> dict[str, Any] | None:
     value = data.pop(key, None)
     web_session.data = data
     return value if isinstance(value, dict) else None
+
+
+def readable_name(name: str) -> str:
+    """The name a person gave a passkey, or nothing when it holds characters that cannot be stored."""
+    return "" if text.has_forbidden_characters(name) else text.clean(name)
 
 
 def default_name(user_agent: str) -> str:
@@ -137,7 +143,7 @@ async def finish_registration(
         credential_id=verified.credential_id,
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
-        name=(" ".join(name.split()) or "Passkey")[:MAX_NAME],
+        name=(readable_name(name) or "Passkey")[:MAX_NAME],
         created_at=utcnow(),
     )
     db.add(passkey)

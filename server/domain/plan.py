@@ -34,6 +34,7 @@ from server.domain.models import (
 )
 from server.domain.policy import Actor, Relation
 from server.domain.rows import get_in_household
+from server.domain.text import clean, refused
 from server.domain.timeline import record_event
 
 MAX_GOAL = 500
@@ -42,10 +43,6 @@ MAX_PERFORMER = 120
 MAX_REASON = 300
 MAX_PURPOSE = 200
 HOUSEHOLD_WRITER = "household"
-
-
-def clean(value: object) -> str:
-    return " ".join(str(value or "").split())
 
 
 def writer_role(relation: Relation) -> str:
@@ -79,7 +76,7 @@ class GoalInput:
 
     def validate(self, instrument: InstrumentDef) -> tuple[str, str, Horizon, int | None]:
         errors: dict[str, str] = {}
-        text = " ".join(self.text.split())
+        text = clean(self.text)
         if not instrument.has_domain(self.domain_key):
             errors["domain_key"] = N_("Kies een leefgebied uit de lijst.")
         if not text:
@@ -100,6 +97,7 @@ class GoalInput:
                     low=instrument.min_score,
                     high=instrument.max_score,
                 )
+        errors.update(refused(text=self.text))
         if errors:
             raise InvalidInput(errors)
         return self.domain_key, text, Horizon(self.horizon), target
@@ -127,7 +125,7 @@ class ActionInput:
         if self.who_type not in {w.value for w in WhoType}:
             errors["who_type"] = N_("Kies wie dit doet.")
         elif self.who_type == WhoType.PROFESSIONAL and not reason:
-            errors["professional_reason"] = (
+            errors["professional_reason"] = N_(
                 "Schrijf kort op waarom een professional dit doet, en niet jullie zelf, iemand uit jullie netwerk "
                 "of een vrijwilliger."
             )
@@ -142,6 +140,7 @@ class ActionInput:
             errors["due_on"] = N_("Deze datum is al voorbij. Kies vandaag of een dag later.")
         if self.status not in {s.value for s in ActionStatus}:
             errors["status"] = N_("Kies hoe ver het is.")
+        errors.update(refused(what=self.what, performer=self.performer, professional_reason=self.professional_reason))
         if errors:
             raise InvalidInput(errors)
         return {
@@ -366,6 +365,7 @@ async def share_goal(
         errors["purpose"] = N_("Schrijf in een paar woorden waarvoor diegene dit moet zien.")
     elif len(purpose) > MAX_PURPOSE:
         errors["purpose"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_PURPOSE)
+    errors.update(refused(purpose=data.purpose))
     if errors or target is None:
         raise InvalidInput(errors)
     kind, _sep, raw_id = target.value.partition(":")

@@ -17,6 +17,7 @@ from server.domain.errors import N_, InvalidInput
 from server.domain.instruments import InstrumentDef
 from server.domain.models import Assessment, AssessmentKind, Perspective, Rating, utcnow
 from server.domain.policy import Actor, Relation
+from server.domain.text import clean, refused
 from server.domain.timeline import record_event
 
 MAX_NOTE = 300
@@ -111,7 +112,8 @@ async def rate(
             low=instrument.min_score,
             high=instrument.max_score,
         )
-    note = " ".join(note.split())
+    errors.update(refused(("note",), note=note))
+    note = clean(note)
     if len(note) > MAX_NOTE:
         errors["note"] = N_("De toelichting is te lang (hoogstens %(max)s tekens).", max=MAX_NOTE)
     if errors or value is None:
