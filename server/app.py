@@ -21,6 +21,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.middleware import RequestContextMiddleware, configure_logging, security_headers_middleware
 from server.routes import ROUTE_HANDLERS
 from server.routes.guard import authorise
+from server.transactions import request_finisher
 from server.web import StaticManifest, build_template_engine
 
 CSRF_COOKIE = "onsplan_csrf"
@@ -33,10 +34,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = make_engine(settings)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        before_send_handler="autocommit_include_redirects",
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
     )
+    # The request's transaction ends in our own handler (commit, then the access log); it needs the session's
+    # scope key, which the config makes unique per app.
+    db_config.before_send_handler = request_finisher(engine, db_config.session_scope_key)
     manifest = StaticManifest()
     template_engine = build_template_engine(manifest)
 

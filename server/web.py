@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 
 from server import i18n
+from server.transactions import STATE_RENDERED
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "web" / "templates"
@@ -98,6 +99,8 @@ def render(
     The page includes the same partial file, so both answers show the same thing.
     """
     name = partial if partial and is_fragment_request(request) else page
+    # A rendered view may show household data: the access log is written for it when it is sent.
+    request.state[STATE_RENDERED] = True
     return Template(
         template_name=name,
         context=dict(context or {}),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import AccessLogEntry, Organisation, Role, utcnow
+from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
 from server.domain.policy import Actor, Relation
 
 # The role a person looked in, as shown to the household.
@@ -37,16 +38,28 @@ def _entry_hash(entry: AccessLogEntry) -> str:
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
-async def record_look(
-    session: AsyncSession, *, actor: Actor, relation: Relation, household_id: uuid.UUID, resource: str
-) -> AccessLogEntry:
-    role = RELATION_ROLE.get(relation, Role.HOUSEHOLD_MEMBER)
+@dataclass(frozen=True)
+class Look:
+    """Someone outside the household is shown something of it: who, in which relation, what."""
+
+    actor: Actor
+    relation: Relation
+    household_id: uuid.UUID
+    resource: str
+
+
+async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
+    """Append one entry to the household's chain. On PostgreSQL the household's row is locked first, so
+    that two looks at the same moment are chained one after the other instead of both after the same entry."""
+    actor, household_id = look.actor, look.household_id
+    role = RELATION_ROLE.get(look.relation, Role.HOUSEHOLD_MEMBER)
     organisation_name = ""
     for assignment in actor.roles:
         if assignment.role == role and assignment.organisation_id:
             organisation = await session.get(Organisation, assignment.organisation_id)
             organisation_name = organisation.name if organisation else ""
             break
+    await session.execute(select(Household.id).where(Household.id == household_id).with_for_update())
     prev_hash = await session.scalar(
         select(AccessLogEntry.entry_hash)
         .where(AccessLogEntry.household_id == household_id)
@@ -59,7 +72,7 @@ async def record_look(
         actor_name=actor.person.display_name,
         actor_role=str(role),
         organisation_name=organisation_name,
-        resource=resource,
+        resource=look.resource,
         action="read",
         created_at=utcnow(),
         prev_hash=prev_hash or "",

@@ -30,8 +30,7 @@ from server.domain.policy import (
     decide_role,
     relations_to_household,
 )
-
-READ_METHODS = frozenset({"GET", "HEAD"})
+from server.transactions import STATE_DB, STATE_LOOK
 
 
 def db_session(connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncSession:
@@ -46,6 +45,7 @@ async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | 
         return state.actor  # type: ignore[no-any-return]
     settings: Settings = connection.app.state.settings
     db = db_session(connection)
+    state[STATE_DB] = db
     web_session = await sessions.load(db, connection.cookies.get(sessions.COOKIE_NAME), settings)
     actor = None
     if web_session is not None and web_session.person_id is not None:
@@ -90,9 +90,9 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     if not decision.allowed or decision.relation is None:
         raise NotFound
     connection.state.relation = decision.relation
-    if decision.must_log and connection.scope.get("method") in READ_METHODS:
-        await access_log.record_look(
-            db,
+    if decision.must_log:
+        # Written when the answer is sent, if it shows a rendered view (see server/transactions.py).
+        connection.state[STATE_LOOK] = access_log.Look(
             actor=actor,
             relation=decision.relation,
             household_id=household_id,

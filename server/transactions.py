@@ -1,0 +1,72 @@
+"""How a request ends: its transaction, and then the access-log entry for what it showed.
+
+The request's database session commits once, when the answer starts (a success or a redirect), and
+rolls back otherwise. Its writes are flushed first, so that a write the database refuses turns the answer
+into an error instead of a success that stored nothing.
+
+Every answer that showed household data to someone outside the household is logged, whatever the method
+or status: a page, a fragment, a refused form that is shown again, a conflict with both versions. The
+guard notes who looks (``state.look``) and ``render`` notes that a view was rendered
+(``state.rendered_view``); the entry is written here, after the request's own transaction has ended, in a
+transaction of its own, so that a rolled-back request still leaves its look in the log. If the entry
+cannot be written, the answer is replaced by an empty error: nothing is shown that was not logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import autocommit_handler_maker
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from server.domain import access_log
+
+log = logging.getLogger("onsplan.transactions")
+
+STATE_DB = "db"
+STATE_LOOK = "look"
+STATE_RENDERED = "rendered_view"
+_WITHHELD = "onsplan_withheld"
+
+
+def _fail(message: dict[str, Any], scope: dict[str, Any]) -> None:
+    """Turn the answer that is about to start into an empty 500; its body is dropped as it comes."""
+    message["status"] = 500
+    message["headers"] = [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]
+    scope[_WITHHELD] = True
+
+
+def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessageSendHookHandler:
+    commit_or_roll_back = autocommit_handler_maker(commit_on_redirect=True, session_scope_key=session_scope_key)
+
+    async def finish(asgi_message: Message, asgi_scope: Scope) -> None:
+        message = cast("dict[str, Any]", asgi_message)
+        scope = cast("dict[str, Any]", asgi_scope)
+        if message["type"] == "http.response.body" and scope.get(_WITHHELD):
+            message["body"] = b""
+            return
+        if message["type"] != "http.response.start":
+            await commit_or_roll_back(asgi_message, asgi_scope)
+            return
+        state: dict[str, Any] = scope.setdefault("state", {})
+        db: AsyncSession | None = state.get(STATE_DB)
+        if db is not None and 200 <= message["status"] < 400:
+            try:
+                await db.flush()
+            except Exception:
+                log.exception("the request's writes were refused by the database")
+                _fail(message, scope)
+        await commit_or_roll_back(asgi_message, asgi_scope)
+        look: access_log.Look | None = state.get(STATE_LOOK)
+        if look is None or not state.get(STATE_RENDERED) or message["status"] >= 500:
+            return
+        try:
+            async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+                await access_log.record_look(session, look)
+        except Exception:
+            log.exception("a look could not be written to the access log; the answer is withheld")
+            _fail(message, scope)
+
+    return finish
