@@ -9,6 +9,7 @@ from urllib.parse import quote
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect, Template
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.domain import errors as domain
 from server.i18n import gettext as _
@@ -81,6 +82,12 @@ def handle_http_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return error_response(request, status, message)
 
 
+def handle_stale_data(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Two people changed the same thing at the same moment and the database took the other one first.
+    (Edits of goals and actions show both versions themselves; this covers every other change.)"""
+    return error_response(request, 409)
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unexpected error", exc_info=exc)
     return error_response(request, 500)
@@ -89,5 +96,6 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     domain.DomainError: handle_domain_error,
     HTTPException: handle_http_error,
+    StaleDataError: handle_stale_data,
     Exception: handle_unexpected,
 }

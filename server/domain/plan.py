@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
@@ -171,12 +171,34 @@ class EditConflict(VersionConflict):
         self.mine = mine
 
 
-def _check_version(item: Goal | PlanAction, based_on: str, mine: GoalInput | ActionInput) -> None:
+def _check_version(item: Goal | PlanAction, based_on: str, mine: GoalInput | ActionInput) -> int:
     try:
         version = int(based_on)
     except ValueError:
         version = -1
     if version != item.version:
+        raise EditConflict(item, mine)
+    return version
+
+
+async def _save_if_unchanged(
+    db: AsyncSession, item: Goal | PlanAction, version: int, values: dict[str, Any], mine: GoalInput | ActionInput
+) -> None:
+    """Store ``values`` only if nobody saved the item since ``version``, in one statement.
+
+    Checking the version first and writing afterwards leaves a moment in which someone else can save; this
+    ``UPDATE ... WHERE version = :v`` waits for a concurrent save to end (a row lock on PostgreSQL, the one
+    writer on SQLite) and then finds the newer version, so that the later of two saves becomes a conflict
+    with both versions instead of overwriting the other or failing."""
+    model = type(item)
+    result = await db.execute(
+        update(model)
+        .where(model.id == item.id, model.version == version)
+        .values(**values, version=version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(item)
+    if getattr(result, "rowcount", 0) != 1:
         raise EditConflict(item, mine)
 
 
@@ -235,9 +257,9 @@ async def update_goal(
 ) -> Goal:
     goal = await get_goal(db, household_id, goal_id)
     domain_key, text, horizon, target = data.validate(instrument)
-    _check_version(goal, based_on, data)
-    goal.domain_key, goal.text, goal.horizon, goal.target_score = domain_key, text, horizon, target
-    await db.flush()
+    version = _check_version(goal, based_on, data)
+    values = {"domain_key": domain_key, "text": text, "horizon": horizon, "target_score": target}
+    await _save_if_unchanged(db, goal, version, values, data)
     await record_event(db, household_id=household_id, actor=actor.person, kind="goal.updated", detail={"goal": text})
     return goal
 
@@ -265,12 +287,10 @@ async def update_action(
 ) -> PlanAction:
     action = await get_action(db, household_id, action_id)
     values = data.validate(today=utcnow().date(), previous_due=action.due_on)
-    _check_version(action, based_on, data)
-    for key, value in values.items():
-        setattr(action, key, value)
-    if action.status != ActionStatus.GEDAAN:
-        action.status_before_done = ""
-    await db.flush()
+    version = _check_version(action, based_on, data)
+    if values["status"] != ActionStatus.GEDAAN:
+        values["status_before_done"] = ""
+    await _save_if_unchanged(db, action, version, values, data)
     await record_event(
         db, household_id=household_id, actor=actor.person, kind="action.updated", detail={"action": action.what}
     )
