@@ -184,6 +184,13 @@ def resource_phrase(resource: str) -> str:
         "access_log.read": _("wie er in jullie plan keek"),
         "enrolment": _("de aanmeldlink van een gezinslid"),
         "network": _("jullie netwerkkaart"),
+        "network.write": _("jullie netwerkkaart"),
+        "plan.write": _("jullie plan"),
+        "ratings.write": _("jullie scores"),
+        "action.tick": _("een actie uit jullie plan"),
+        "action.note": _("een actie uit jullie plan"),
+        "help.publish": _("een actie uit jullie plan"),
+        "caseload.team": _("de teamlijst met jullie naam en fase"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 

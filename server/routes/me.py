@@ -11,28 +11,14 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.domain import people, policy
+from server.domain.caseload import team_list
 from server.domain.errors import NotFound
-from server.domain.models import Household, Person, Role, Trajectory
+from server.domain.models import Household, Person, Role
 from server.domain.policy import Action, Actor
 from server.i18n import SUPPORTED_LOCALES
 from server.presenters import day, moment, phase_label, role_label
 from server.routes.deps import DbSession
 from server.web import render, see_other
-
-
-async def team_list(db: DbSession, actor: Actor) -> list[dict[str, str]]:
-    """The team lead's list: which households, which phase, which regisseur; no content."""
-    teams = actor.teams(Role.TEAM_LEAD)
-    if not teams:
-        return []
-    rows = await db.execute(
-        select(Household.name, Trajectory.phase, Person.display_name)
-        .join(Trajectory, Trajectory.household_id == Household.id)
-        .outerjoin(Person, Person.id == Trajectory.regisseur_id)
-        .where(Household.team_id.in_(teams))
-        .order_by(Household.name)
-    )
-    return [{"name": n, "phase": phase_label(p), "regisseur": r or ""} for n, p, r in rows.tuples()]
 
 
 async def helping(db: DbSession, actor: Actor) -> list[Household]:
@@ -57,7 +43,10 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "helping": await helping(db_session, actor),
             "left": request.query_params.get("verlaten") == "1",
             "caseload": [(h, phase_label(t.phase)) for h, t in caseload],
-            "team": await team_list(db_session, actor),
+            "team": [
+                {"name": row.name, "phase": phase_label(row.phase), "regisseur": row.regisseur}
+                for row in await team_list(db_session, actor)
+            ],
             "is_regisseur": actor.has_role(Role.REGISSEUR),
             "is_admin": actor.has_role(Role.ADMIN),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
