@@ -15,6 +15,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.template.config import TemplateConfig
 
+from server.auth import csrf
 from server.config import Settings
 from server.db import make_engine
 from server.errors import EXCEPTION_HANDLERS
@@ -23,8 +24,6 @@ from server.routes import ROUTE_HANDLERS
 from server.routes.guard import authorise
 from server.transactions import request_finisher
 from server.web import StaticManifest, build_template_engine
-
-CSRF_COOKIE = "onsplan_csrf"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -53,10 +52,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[authorise],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
+            cookie_name=csrf.COOKIE_NAME,
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
-            header_name="x-csrftoken",
+            header_name=csrf.HEADER_NAME,
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
         template_config=TemplateConfig(engine=template_engine),

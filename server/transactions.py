@@ -21,6 +21,7 @@ from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import aut
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from server.auth.csrf import STATE_SET_COOKIES
 from server.domain import access_log
 
 log = logging.getLogger("onsplan.transactions")
@@ -51,6 +52,8 @@ def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessa
             await commit_or_roll_back(asgi_message, asgi_scope)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
+        for cookie in state.get(STATE_SET_COOKIES, ()):
+            message.setdefault("headers", []).append(cookie.to_encoded_header())
         db: AsyncSession | None = state.get(STATE_DB)
         if db is not None and 200 <= message["status"] < 400:
             try:

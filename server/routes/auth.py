@@ -9,7 +9,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from server.auth import enrolment, passkeys, sessions
+from server.auth import csrf, enrolment, passkeys, sessions
 from server.auth.next_path import local_path
 from server.config import Settings
 from server.domain.errors import DomainError, NotSignedIn
@@ -55,8 +55,11 @@ def refusal(exc: DomainError, settings: Settings, new_token: str | None = None) 
 async def sign_in_as(request: Request[Any, Any, Any], db: DbSession, person: Person, next_path: str) -> Response[Any]:
     """Rotate the session to a new id for ``person`` (session fixation) and answer where to go next."""
     settings: Settings = request.app.state.settings
-    token, _row = await sessions.rotate(db, settings, request.state.web_session, person)
-    return json_answer({"redirect": next_path}, new_token=token, settings=settings)
+    token, row = await sessions.rotate(db, settings, request.state.web_session, person)
+    response = json_answer({"redirect": next_path}, new_token=token, settings=settings)
+    # The CSRF token rotates with the session: from now on only the new session's own token is accepted.
+    response.set_cookie(csrf.cookie(settings, csrf.bound_token(settings, row)))
+    return response
 
 
 @get("/inloggen", name="auth.sign_in", opt={"policy": PUBLIC})
@@ -183,6 +186,8 @@ async def sign_out(request: Request[Any, Any, Any], db_session: DbSession) -> Re
     token, _row = await sessions.rotate(db_session, settings, request.state.web_session, None)
     response = see_other("/?uitgelogd=1")
     response.set_cookie(session_cookie(settings, token))
+    # The signed-out browser gets a new CSRF token too: the old one belonged to the ended session.
+    response.set_cookie(csrf.fresh_cookie(settings))
     return response
 
 

@@ -15,7 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import i18n
-from server.auth import ratelimit, sessions
+from server.auth import csrf, ratelimit, sessions
 from server.config import Settings
 from server.domain import access_log
 from server.domain.errors import NotAllowed, NotFound, NotSignedIn
@@ -73,6 +73,7 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
             connection.app.state.db_config.get_engine(), f"{handler.name}:{client}", settings.rate_limit_per_minute
         )
     actor = await load_actor(connection)
+    csrf.check(connection, connection.state.web_session)
     if policy == PUBLIC:
         return
     if actor is None:

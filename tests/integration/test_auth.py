@@ -118,6 +118,8 @@ async def test_replayed_sign_in_answer_is_refused(client: AsyncTestClient[Litest
     credential = passkey.sign_in(options.json()["publicKey"])
     first = await client.post("/passkeys/inloggen", json={"credential": credential}, headers=headers)
     assert first.status_code == 200, first.text
+    # The browser now holds the new session's CSRF token; the replay carries it, and still gets nowhere.
+    headers = await csrf_header(client)
     replay = await client.post("/passkeys/inloggen", json={"credential": credential}, headers=headers)
     assert replay.status_code == 400
     assert "verlopen" in replay.json()["error"]
