@@ -208,6 +208,24 @@ def access_log_sentence(entry: AccessLogEntry) -> str:
     }
 
 
+def account_event_sentence(kind: str, by: str, when: dt.datetime) -> str:
+    """What happened to the person's own access, for their passkeys page."""
+    values = {"who": by or _("Ons Plan"), "when": moment(when)}
+    if kind == "recovery.issued":
+        return _("%(when)s: %(who)s maakte een herstellink voor je.") % values
+    if kind == "recovery.approved":
+        return _("%(when)s: %(who)s keurde de herstellink voor je goed.") % values
+    if kind == "recovery.used":
+        return (
+            _(
+                "%(when)s: de herstellink van %(who)s is gebruikt. Je oude passkeys werken niet meer en je bent overal "
+                "uitgelogd."
+            )
+            % values
+        )
+    return _("%(when)s: er veranderde iets aan je toegang.") % values
+
+
 def timeline_sentence(event: TimelineEvent) -> str:
     detail: dict[str, Any] = event.detail or {}
     who = detail.get("actor_name") or _("Iemand")
@@ -222,6 +240,11 @@ def timeline_sentence(event: TimelineEvent) -> str:
         }
     if kind == "person.link_issued":
         return _("%(who)s maakte een nieuwe aanmeldlink voor %(name)s.") % {
+            "who": who,
+            "name": detail.get("person_name", ""),
+        }
+    if kind == "person.recovered":
+        return _("%(name)s gebruikte een herstellink van %(who)s. De oude passkeys van %(name)s werken niet meer.") % {
             "who": who,
             "name": detail.get("person_name", ""),
         }

@@ -2,6 +2,13 @@
 
 The token has 256 bits of randomness and is stored only as its SHA-256, so a copy of the database does not
 give anyone a working link. A link works once and for seven days.
+
+Recovery is never silent. A link that someone else makes for a person who already enrolled is a recovery:
+when it is used, the person's passkeys stop working and all their sessions end, and the person (and, for a
+household member, the household) sees who made the link. Otherwise whoever may make links could quietly
+become that person. A professional's recovery link works only after a second person approved it (the team
+lead of their team, or another admin). Nobody makes a recovery link for themselves: a person adds a new
+device of their own from "Mijn passkeys".
 """
 
 from __future__ import annotations
@@ -9,15 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 import segno
 from markupsafe import Markup, escape
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import N_, NotFound
-from server.domain.models import EnrolmentToken, Person, utcnow
+from server.domain.errors import N_, NotAllowed, NotFound
+from server.domain.models import (
+    PROFESSIONAL_ROLES,
+    AccountEvent,
+    EnrolmentToken,
+    Member,
+    Passkey,
+    Person,
+    Role,
+    utcnow,
+)
+from server.domain.people import end_sessions
+from server.domain.policy import Actor
+from server.domain.timeline import record_event
 
 VALID_FOR = dt.timedelta(days=7)
 ENROL_PATH = "/aanmelden/"
@@ -27,11 +47,40 @@ class EnrolmentLinkInvalid(NotFound):
     message = N_("Deze link werkt niet (meer). Vraag om een nieuwe link.")
 
 
+class LinkAwaitsApproval(NotFound):
+    message = N_(
+        "Deze herstellink werkt pas als een teamleider of een tweede beheerder hem heeft goedgekeurd. "
+        "Vraag hen dat te doen en open de link daarna opnieuw."
+    )
+
+
+class NoLinkForYourself(NotAllowed):
+    message = N_("Je kunt geen herstellink voor jezelf maken. Een nieuw apparaat voeg je zelf toe bij Mijn passkeys.")
+
+
 @dataclass(frozen=True)
 class IssuedLink:
     person: Person
     url: str
     expires_at: dt.datetime
+    needs_approval: bool = False
+
+
+@dataclass(frozen=True)
+class PendingRecovery:
+    id: uuid.UUID
+    person_name: str
+    made_by: str
+    created_at: dt.datetime
+
+
+def _is_professional(person: Person) -> bool:
+    return any(r.role in PROFESSIONAL_ROLES and r.revoked_at is None for r in person.roles)
+
+
+async def _account_event(db: AsyncSession, person_id: uuid.UUID, kind: str, by: Person | None) -> None:
+    db.add(AccountEvent(person_id=person_id, kind=kind, actor_name=by.display_name if by else "", created_at=utcnow()))
+    await db.flush()
 
 
 def _hash(token: str) -> str:
@@ -49,6 +98,10 @@ async def issue(
 ) -> IssuedLink:
     """Create a new link for ``person``, with an optional personal ``message`` shown when it is opened.
     Earlier unused links of the person stop working."""
+    if created_by is not None and created_by.id == person.id:
+        raise NoLinkForYourself
+    recovery = created_by is not None and person.enrolled_at is not None
+    needs_approval = recovery and _is_professional(person)
     now = utcnow()
     if revoke_earlier:
         await db.execute(
@@ -64,10 +117,19 @@ async def issue(
         created_at=now,
         expires_at=now + VALID_FOR,
         message=message,
+        is_recovery=recovery,
+        needs_approval=needs_approval,
     )
     db.add(row)
     await db.flush()
-    return IssuedLink(person=person, url=f"{origin.rstrip('/')}{ENROL_PATH}{token}", expires_at=row.expires_at)
+    if recovery:
+        await _account_event(db, person.id, "recovery.issued", created_by)
+    return IssuedLink(
+        person=person,
+        url=f"{origin.rstrip('/')}{ENROL_PATH}{token}",
+        expires_at=row.expires_at,
+        needs_approval=needs_approval,
+    )
 
 
 async def find_valid(db: AsyncSession, token: str) -> tuple[EnrolmentToken, Person]:
@@ -77,6 +139,8 @@ async def find_valid(db: AsyncSession, token: str) -> tuple[EnrolmentToken, Pers
     row = await db.scalar(select(EnrolmentToken).where(EnrolmentToken.token_hash == _hash(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise EnrolmentLinkInvalid
+    if row.needs_approval and row.approved_at is None:
+        raise LinkAwaitsApproval
     person = await db.get(Person, row.person_id)
     if person is None:
         raise EnrolmentLinkInvalid
@@ -93,7 +157,86 @@ async def consume(db: AsyncSession, token: str) -> Person:
     )
     if getattr(result, "rowcount", 0) != 1:
         raise EnrolmentLinkInvalid
+    if row.is_recovery:
+        await _recover(db, row, person)
     return person
+
+
+async def _recover(db: AsyncSession, row: EnrolmentToken, person: Person) -> None:
+    """The recovery link is used: the old passkeys stop working and every session of the person ends, and
+    the person and their household are told who made the link."""
+    maker = await db.get(Person, row.created_by_id) if row.created_by_id else None
+    await db.execute(delete(Passkey).where(Passkey.person_id == person.id))
+    await end_sessions(db, person.id)
+    await _account_event(db, person.id, "recovery.used", maker)
+    households = await db.scalars(select(Member.household_id).where(Member.person_id == person.id))
+    for household_id in households.all():
+        await record_event(
+            db,
+            household_id=household_id,
+            actor=maker,
+            kind="person.recovered",
+            detail={"person_name": person.display_name},
+        )
+
+
+def may_approve(actor: Actor, row: EnrolmentToken, person: Person) -> bool:
+    """A second person: never whoever made the link or the person it is for; another admin of the same
+    gemeente, or the team lead of a team the person is a regisseur in."""
+    if actor.id in (row.created_by_id, row.person_id) or person.municipality_id != actor.person.municipality_id:
+        return False
+    if actor.has_role(Role.ADMIN):
+        return True
+    teams = {r.team_id for r in person.roles if r.role == Role.REGISSEUR and r.revoked_at is None and r.team_id}
+    return bool(teams & actor.teams(Role.TEAM_LEAD))
+
+
+async def _awaiting(db: AsyncSession, actor: Actor) -> list[tuple[EnrolmentToken, Person]]:
+    result = await db.execute(
+        select(EnrolmentToken, Person)
+        .join(Person, Person.id == EnrolmentToken.person_id)
+        .where(
+            EnrolmentToken.needs_approval.is_(True),
+            EnrolmentToken.approved_at.is_(None),
+            EnrolmentToken.used_at.is_(None),
+            EnrolmentToken.expires_at > utcnow(),
+            Person.municipality_id == actor.person.municipality_id,
+        )
+        .order_by(EnrolmentToken.created_at)
+    )
+    return [(row, person) for row, person in result.tuples() if may_approve(actor, row, person)]
+
+
+async def awaiting_approval(db: AsyncSession, actor: Actor) -> list[PendingRecovery]:
+    """Recovery links this person may approve."""
+    pending = await _awaiting(db, actor)
+    makers = {
+        p.id: p.display_name
+        for p in await db.scalars(select(Person).where(Person.id.in_([r.created_by_id for r, _p in pending])))
+    }
+    return [
+        PendingRecovery(row.id, person.display_name, makers.get(row.created_by_id or person.id, ""), row.created_at)
+        for row, person in pending
+    ]
+
+
+async def approve(db: AsyncSession, actor: Actor, link_id: uuid.UUID) -> None:
+    """Approve a recovery link; a link this person may not approve looks like no link at all."""
+    row = next((r for r, _p in await _awaiting(db, actor) if r.id == link_id), None)
+    if row is None:
+        raise NotFound
+    row.approved_by_id, row.approved_at = actor.id, utcnow()
+    await _account_event(db, row.person_id, "recovery.approved", actor.person)
+
+
+async def account_events(db: AsyncSession, person_id: uuid.UUID, limit: int = 20) -> list[AccountEvent]:
+    result = await db.scalars(
+        select(AccountEvent)
+        .where(AccountEvent.person_id == person_id)
+        .order_by(AccountEvent.created_at.desc())
+        .limit(limit)
+    )
+    return list(result)
 
 
 def qr_svg(url: str, *, label: str) -> Markup:

@@ -147,6 +147,8 @@ async def finish_registration(
         created_at=utcnow(),
     )
     db.add(passkey)
+    if person.enrolled_at is None:
+        person.enrolled_at = passkey.created_at
     await db.flush()
     return passkey
 

@@ -95,6 +95,8 @@ class Person(UUIDAuditBase):
     display_name: Mapped[str] = mapped_column(String(120))
     # Interface language chosen by the person; None means: follow the browser.
     locale: Mapped[str | None] = mapped_column(String(8), default=None)
+    # When the person made their first passkey. A link someone else makes after that is a recovery.
+    enrolled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", lazy="selectin", cascade="all, delete-orphan"
@@ -196,6 +198,25 @@ class EnrolmentToken(UUIDBase):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # A short personal message from whoever invited the person, shown when they open the link.
     message: Mapped[str] = mapped_column(String(300), default="")
+    # Made by someone else for a person who already enrolled: using it switches off their passkeys.
+    is_recovery: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A professional's recovery works only once a second person (team lead or another admin) approved it.
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class AccountEvent(UUIDBase):
+    """Something that happened to a person's own access (a recovery link made, approved, used), shown to
+    them on their passkeys page; for household members also in their household's timeline."""
+
+    __tablename__ = "account_event"
+    __table_args__ = (Index("ix_account_event_person_time", "person_id", "created_at"),)
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(60))
+    actor_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
 
 
 class WebSession(UUIDBase):
@@ -485,6 +506,7 @@ class InvolvementCount(UUIDBase):
 
 __all__ = [
     "AccessLogEntry",
+    "AccountEvent",
     "ActionStatus",
     "Assessment",
     "AssessmentKind",

@@ -73,6 +73,8 @@ class Action(enum.StrEnum):
     CASELOAD_READ = "caseload.read"
     PEOPLE_MANAGE = "people.manage"
     VOLUNTEERS_MANAGE = "volunteers.manage"
+    # Be the second person for a professional's recovery link (which links, the enrolment module decides).
+    RECOVERY_APPROVE = "recovery.approve"
 
 
 HOUSEHOLD_ACTIONS = frozenset(
@@ -200,6 +202,7 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
     Action.CASELOAD_READ: frozenset({Role.REGISSEUR, Role.TEAM_LEAD}),
     Action.PEOPLE_MANAGE: frozenset({Role.ADMIN}),
     Action.VOLUNTEERS_MANAGE: frozenset({Role.VOLUNTEER_COORDINATOR}),
+    Action.RECOVERY_APPROVE: frozenset({Role.ADMIN, Role.TEAM_LEAD}),
 }
 
 # Relations from which a read is a look from outside the household, and so is logged.

@@ -29,6 +29,7 @@ def remember_link(request: Request[Any, Any, Any], link: enrolment.IssuedLink, *
             "expires": link.expires_at.isoformat(),
             "back": back,
             "message": message,
+            "needs_approval": link.needs_approval,
         },
     }
 
@@ -46,6 +47,7 @@ def show_link(request: Request[Any, Any, Any], *, fallback: str) -> Response[Any
         "expires": moment(dt.datetime.fromisoformat(pending["expires"])),
         "back": pending.get("back") or fallback,
         "message": pending.get("message", ""),
+        "needs_approval": bool(pending.get("needs_approval")),
         "qr": enrolment.qr_svg(
             pending["url"], label=_("QR-code met de aanmeldlink voor %(name)s") % {"name": pending["name"]}
         ),

@@ -10,13 +10,14 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
 
+from server.auth import enrolment
 from server.domain import people, policy
 from server.domain.caseload import team_list
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
-from server.domain.policy import Action, Actor
+from server.domain.policy import Action, Actor, decide_role
 from server.i18n import SUPPORTED_LOCALES
-from server.presenters import day, moment, phase_label, role_label
+from server.presenters import account_event_sentence, day, moment, phase_label, role_label
 from server.routes.deps import DbSession
 from server.web import render, see_other
 
@@ -49,6 +50,7 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             ],
             "is_regisseur": actor.has_role(Role.REGISSEUR),
             "is_admin": actor.has_role(Role.ADMIN),
+            "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
             "is_volunteer": actor.has_role(Role.VOLUNTEER),
             "welcome": request.query_params.get("welkom") == "1",
@@ -74,6 +76,10 @@ async def passkeys_page(request: Request[Any, Any, Any], db_session: DbSession) 
                 for k in keys
             ],
             "only_one": len(keys) == 1,
+            "events": [
+                account_event_sentence(e.kind, e.actor_name, e.created_at)
+                for e in await enrolment.account_events(db_session, actor.id)
+            ],
             "error": request.query_params.get("fout") == "laatste",
             "locales": SUPPORTED_LOCALES,
             "locale": actor.person.locale or "",

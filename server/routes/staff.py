@@ -17,7 +17,7 @@ from server.domain.errors import InvalidInput
 from server.domain.models import Organisation, OrganisationKind, Person, Team
 from server.domain.policy import Action, Actor
 from server.i18n import gettext as _
-from server.presenters import role_label
+from server.presenters import moment, role_label
 from server.routes.deps import DbSession
 from server.routes.links import remember_link, show_link
 from server.web import render, see_other
@@ -153,7 +153,37 @@ async def volunteer_link_show(request: Request[Any, Any, Any]) -> Response[Any]:
     return show_link(request, fallback=COORDINATOR)
 
 
+@get("/herstellinks", name="recovery.list", opt={"policy": Action.RECOVERY_APPROVE})
+async def recovery_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
+    pending = await enrolment.awaiting_approval(db_session, request.state.actor)
+    return render(
+        request,
+        "pages/admin/recovery.html",
+        {
+            "pending": [
+                {"id": p.id, "name": p.person_name, "made_by": p.made_by, "when": moment(p.created_at)} for p in pending
+            ],
+            "approved": request.query_params.get("goedgekeurd") == "1",
+        },
+    )
+
+
+@post(
+    "/herstellinks/{link_id:uuid}/goedkeuren",
+    name="recovery.approve",
+    opt={"policy": Action.RECOVERY_APPROVE},
+    status_code=303,
+)
+async def approve_recovery(
+    request: Request[Any, Any, Any], db_session: DbSession, link_id: FromPath[uuid.UUID]
+) -> Response[Any]:
+    await enrolment.approve(db_session, request.state.actor, link_id)
+    return see_other("/herstellinks?goedgekeurd=1")
+
+
 ROUTES = [
+    recovery_page,
+    approve_recovery,
     staff_page,
     create_staff,
     staff_link,
