@@ -40,25 +40,31 @@ def _entry_hash(entry: AccessLogEntry) -> str:
 
 @dataclass(frozen=True)
 class Look:
-    """Someone outside the household is shown something of it: who, in which relation, what."""
+    """Someone outside the household is shown something of it: who, in which role, what. Plain values, so
+    that it can be written after the request's own session has ended."""
 
-    actor: Actor
-    relation: Relation
+    actor_id: uuid.UUID
+    actor_name: str
+    role: Role
+    organisation_id: uuid.UUID | None
     household_id: uuid.UUID
     resource: str
+
+    @classmethod
+    def of(cls, actor: Actor, relation: Relation, household_id: uuid.UUID, resource: str) -> Look:
+        role = RELATION_ROLE.get(relation, Role.HOUSEHOLD_MEMBER)
+        organisation_id = next((r.organisation_id for r in actor.roles if r.role == role and r.organisation_id), None)
+        return cls(actor.id, actor.person.display_name, role, organisation_id, household_id, resource)
 
 
 async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
     """Append one entry to the household's chain. On PostgreSQL the household's row is locked first, so
     that two looks at the same moment are chained one after the other instead of both after the same entry."""
-    actor, household_id = look.actor, look.household_id
-    role = RELATION_ROLE.get(look.relation, Role.HOUSEHOLD_MEMBER)
+    household_id = look.household_id
     organisation_name = ""
-    for assignment in actor.roles:
-        if assignment.role == role and assignment.organisation_id:
-            organisation = await session.get(Organisation, assignment.organisation_id)
-            organisation_name = organisation.name if organisation else ""
-            break
+    if look.organisation_id:
+        organisation = await session.get(Organisation, look.organisation_id)
+        organisation_name = organisation.name if organisation else ""
     await session.execute(select(Household.id).where(Household.id == household_id).with_for_update())
     prev_hash = await session.scalar(
         select(AccessLogEntry.entry_hash)
@@ -68,9 +74,9 @@ async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
     )
     entry = AccessLogEntry(
         household_id=household_id,
-        actor_id=actor.id,
-        actor_name=actor.person.display_name,
-        actor_role=str(role),
+        actor_id=look.actor_id,
+        actor_name=look.actor_name,
+        actor_role=str(look.role),
         organisation_name=organisation_name,
         resource=look.resource,
         action="read",

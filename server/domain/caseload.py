@@ -38,5 +38,5 @@ async def team_list(db: AsyncSession, actor: Actor) -> list[TeamRow]:
     )
     rows = [TeamRow(h, n, Phase(p), r or "") for h, n, p, r in result.tuples()]
     for household_id in dict.fromkeys(row.household_id for row in rows):
-        await record_look(db, Look(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE))
+        await record_look(db, Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE))
     return rows

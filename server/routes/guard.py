@@ -93,9 +93,6 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     connection.state.relation = decision.relation
     if decision.must_log:
         # Written when the answer is sent, if it shows a rendered view (see server/transactions.py).
-        connection.state[STATE_LOOK] = access_log.Look(
-            actor=actor,
-            relation=decision.relation,
-            household_id=household_id,
-            resource=str(handler.opt.get("resource", action.value)),
+        connection.state[STATE_LOOK] = access_log.Look.of(
+            actor, decision.relation, household_id, str(handler.opt.get("resource", action.value))
         )
