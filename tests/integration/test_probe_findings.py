@@ -8,13 +8,13 @@ import unicodedata
 import uuid
 from typing import Any
 
-import httpx
 from litestar import Litestar
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.app import create_app
 from server.config import Settings
 from server.domain.models import AccessLogEntry, Goal, HelpOffer, HelpRequest, Passkey
 from tests.conftest import TEST_ORIGIN, csrf_from
@@ -248,17 +248,16 @@ async def test_a_refused_rating_a_refused_assessment_and_a_conflict_shown_to_the
 
 
 async def test_two_people_saving_the_same_goal_at_once_get_one_success_and_one_conflict(
-    app: Litestar, client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+    settings: Settings, client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world, household, _anouk, goal = await member_with_plan(client, db, submit)
     goal_id = goal.id
     edit = f"/huishoudens/{household.id}/plan/doelen/{goal.id}/bewerken"
     target = f"/huishoudens/{household.id}/plan/doelen/{goal.id}"
     anouk_form = csrf_from((await client.get(edit)).text)
-    # A second browser on the same running app (the first client already started it).
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=TEST_ORIGIN) as regisseur:
-        await signed_in_as(regisseur, db, world.regisseur)  # type: ignore[arg-type]
+    # The regisseur's browser reaches a second app process on the same database.
+    async with AsyncTestClient(app=create_app(settings), base_url=TEST_ORIGIN) as regisseur:
+        await signed_in_as(regisseur, db, world.regisseur)
         regisseur_form = csrf_from((await regisseur.get(edit)).text)
         base = {"domain_key": goal.domain_key, "horizon": "eerst", "target_score": "", "version": str(goal.version)}
         answers = await asyncio.gather(
