@@ -20,7 +20,7 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -133,7 +133,8 @@ async def finish_registration(
             expected_origin=settings.origin,
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, KeyError, ValueError, TypeError) as exc:
+    # Any answer the library cannot read or verify is a refusal, never a crash.
+    except (WebAuthnException, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise PasskeyRefused from exc
     taken = await db.scalar(select(Passkey.id).where(Passkey.credential_id == verified.credential_id))
     if taken is not None:
@@ -173,12 +174,13 @@ async def finish_authentication(
     try:
         raw_id = _unb64(str(credential["rawId"]))
         user_handle = credential.get("response", {}).get("userHandle")
+        user_id = _unb64(str(user_handle)) if user_handle else None
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise PasskeyRefused from exc
     passkey = await db.scalar(select(Passkey).where(Passkey.credential_id == raw_id))
     if passkey is None:
         raise PasskeyRefused(N_("Deze passkey kennen we niet (meer)."))
-    if user_handle and _unb64(str(user_handle)) != passkey.person_id.bytes:
+    if user_id is not None and user_id != passkey.person_id.bytes:
         raise PasskeyRefused
     try:
         verified = verify_authentication_response(
@@ -190,7 +192,7 @@ async def finish_authentication(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except (InvalidAuthenticationResponse, KeyError, ValueError, TypeError) as exc:
+    except (WebAuthnException, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise PasskeyRefused from exc
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()

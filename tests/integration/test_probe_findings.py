@@ -363,3 +363,24 @@ async def test_the_team_leads_list_is_logged_for_each_household_on_it(
         (first.id, "Karin", "team_lead", "caseload.team"),
         (second.id, "Karin", "team_lead", "caseload.team"),
     }
+
+
+async def test_a_malformed_passkey_answer_is_refused_not_a_crash(
+    client: AsyncTestClient[Litestar], db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    _household, (sanne,) = await make_household(db, world.regisseur)
+    await signed_in_as(client, db, sanne)
+    headers = {"x-csrftoken": client.cookies["onsplan_csrf"]}
+    for credential in ({}, {"id": "x", "rawId": "!!", "response": {}, "type": "public-key"}, "geen passkey"):
+        assert (await client.post("/passkeys/registratie/opties", json={}, headers=headers)).status_code == 200
+        answer = await client.post("/passkeys/registratie", json={"credential": credential}, headers=headers)
+        assert answer.status_code == 400, credential
+    client.cookies.clear()
+    await client.get("/")
+    headers = {"x-csrftoken": client.cookies["onsplan_csrf"]}
+    await client.post("/passkeys/inloggen/opties", headers=headers)
+    bad_handle = {"rawId": "AAAA", "response": {"userHandle": "%%%"}}
+    assert (
+        await client.post("/passkeys/inloggen", json={"credential": bad_handle}, headers=headers)
+    ).status_code == 400
