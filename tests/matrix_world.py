@@ -1,0 +1,319 @@
+"""The world of the authorisation matrix (tests/integration/test_policy_matrix.py): one gemeente with two
+households of the same team, each with a plan, a network, shares and help requests, and one person for every
+role the matrix signs in as. A second gemeente gives the regisseur from elsewhere.
+
+Built through the domain's own functions, in the order the product does it (the household writes and shares,
+invites from its map, publishes help requests and accepts an offer), so that each person's relation to
+household A is the real one and not a row put in place by hand. The one exception is marked below.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth import enrolment
+from server.domain import instruments, network, plan, volunteering
+from server.domain.models import (
+    EnrolmentToken,
+    Household,
+    Organisation,
+    OrganisationKind,
+    Passkey,
+    Person,
+    PlanAction,
+    Role,
+    utcnow,
+)
+from server.domain.network import INFORMAL, NetworkPersonInput
+from server.domain.people import create_person
+from server.domain.plan import ActionInput, GoalInput, ShareInput
+from server.domain.policy import Actor, Relation, actor_for
+from server.domain.volunteering import HelpRequestInput
+from tests.factories import TEST_ORIGIN, issue_link, make_household, make_world
+
+# The roles the matrix signs in as (and "anonymous": no session at all).
+MEMBER = "household member"
+NETWORK_SHARED = "network member with a share"
+NETWORK_PLAIN = "network member without a share"
+VOLUNTEER_PENDING = "volunteer, offer pending"
+VOLUNTEER_ACCEPTED = "volunteer, offer accepted"
+COORDINATOR = "volunteer coordinator"
+REGISSEUR = "regisseur of the household"
+COLLEAGUE = "same-team colleague"
+PARTNER_SHARED = "partner professional with a share"
+PARTNER_PLAIN = "partner professional without a share"
+TEAM_LEAD = "team lead"
+ADMIN = "functional admin"
+OTHER_GEMEENTE = "regisseur of another gemeente"
+ANONYMOUS = "anonymous"
+
+ROLES = (
+    MEMBER,
+    NETWORK_SHARED,
+    NETWORK_PLAIN,
+    VOLUNTEER_PENDING,
+    VOLUNTEER_ACCEPTED,
+    COORDINATOR,
+    REGISSEUR,
+    COLLEAGUE,
+    PARTNER_SHARED,
+    PARTNER_PLAIN,
+    TEAM_LEAD,
+    ADMIN,
+    OTHER_GEMEENTE,
+    ANONYMOUS,
+)
+
+
+@dataclass(frozen=True)
+class HouseholdRows:
+    """The ids of one household's rows that routes take in their path."""
+
+    household: uuid.UUID
+    member: uuid.UUID  # the adult member (children have no account to enrol)
+    goal: uuid.UUID  # the goal shared with the network member and the partner organisation
+    actions: dict[str, uuid.UUID]  # by who does it: "network", "volunteer", "partner"
+    share: uuid.UUID  # the network member's share
+    pending_offer: uuid.UUID  # an offer the household has not decided on
+    accepted_request: uuid.UUID  # a help request whose offer the household accepted
+    open_request: uuid.UUID  # a help request still on the task board
+    network_person: uuid.UUID  # the network member's row on the map
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Rows a person may not touch from the pages that are not about one household."""
+
+    passkey: uuid.UUID  # someone else's passkey
+    staff: uuid.UUID  # a professional of another gemeente
+    volunteer: uuid.UUID  # a volunteer of another organisation
+    request: uuid.UUID  # an open help request of another gemeente
+    recovery_link: uuid.UUID  # a link the admin made himself, for a professional outside the team lead's team
+
+
+@dataclass(frozen=True)
+class MatrixWorld:
+    a: HouseholdRows
+    b: HouseholdRows
+    domain_key: str
+    people: dict[str, Person]  # by role; no one for ANONYMOUS
+    own_action: dict[str, str]  # role -> the kind of action assigned to them in A
+    managed_staff: uuid.UUID  # someone the admin may issue a link for
+    managed_volunteer: uuid.UUID  # someone the coordinator may issue a link for
+    recovery_link: uuid.UUID  # a professional's recovery link that waits for a second person's approval
+    elsewhere: Elsewhere  # rows of other people, for the pages that are not about one household
+    enrolment_token: str  # an unused link, for the public enrolment page
+
+
+@dataclass(frozen=True)
+class Helpers:
+    """Who helps one household: the people get relations to that household only."""
+
+    network_name: str
+    plain_network_name: str
+    accepted_volunteer: Actor
+    offering_volunteer: Actor
+    partner: Organisation | None  # shares a goal with this organisation, if any
+    partner_person: Person | None  # and assigns it an action
+
+
+async def _furnish(db: AsyncSession, household: Household, member: Person, helpers: Helpers) -> HouseholdRows:
+    hid, gemeente = household.id, household.municipality_id
+    instrument = await instruments.for_municipality(db, gemeente)
+    first, second = instrument.domains[0].key, instrument.domains[1].key
+    me = actor_for(member)
+
+    goal = await plan.create_goal(
+        db, me, Relation.MEMBER, hid, instrument, GoalInput(first, "Weer rust in huis", "eerst", "")
+    )
+    await plan.create_goal(db, me, Relation.MEMBER, hid, instrument, GoalInput(second, "Overzicht over geld", "eerst"))
+
+    async def action(what: str, who_type: str, reason: str = "") -> PlanAction:
+        data = ActionInput(what=what, who_type=who_type, professional_reason=reason)
+        return await plan.create_action(db, me, hid, goal.id, data)
+
+    for_network = await action("Milan woensdag ophalen", "netwerk")
+    for_volunteer = await action("Milan naar school brengen", "vrijwilliger")
+    on_the_board = await action("Samen boodschappen doen", "vrijwilliger")
+    for_partner = await action("Een budgetplan maken", "professional", reason="Schuldhulp is hun vak")
+
+    # The map: one person invited for an action and given the goal, one invited with nothing shared.
+    shared_row = await network.add_person(
+        db, me, hid, NetworkPersonInput(name=helpers.network_name, relation="familie", kind=INFORMAL, ring="1")
+    )
+    invited = await network.invite(db, me, hid, gemeente, shared_row.id, message="", action_id=for_network.id)
+    plain_row = await network.add_person(
+        db, me, hid, NetworkPersonInput(name=helpers.plain_network_name, relation="buur", kind=INFORMAL, ring="2")
+    )
+    await network.invite(db, me, hid, gemeente, plain_row.id, message="", action_id=None)
+    share = await plan.share_goal(
+        db, me, hid, gemeente, goal.id, ShareInput(target=f"person:{invited.person.id}", purpose="Milan ophalen")
+    )
+    if helpers.partner is not None:
+        await plan.share_goal(
+            db, me, hid, gemeente, goal.id, ShareInput(target=f"organisation:{helpers.partner.id}", purpose="Schulden")
+        )
+    if helpers.partner_person is not None:
+        # DESIGN.md section 2: a partner professional "works on actions assigned to them". The product has no
+        # form for that assignment yet, so this one action is assigned here directly.
+        for_partner.assigned_person_id = helpers.partner_person.id
+
+    # Help requests: one whose offer the household accepted, one still open with an offer pending.
+    accepted = await volunteering.publish(
+        db, me, hid, for_volunteer.id, HelpRequestInput(what="Een kind naar school brengen", when_text="8.15 uur")
+    )
+    offer = await volunteering.offer(db, helpers.accepted_volunteer, accepted.id)
+    await volunteering.decide(db, me, hid, offer.id, accept=True)
+    still_open = await volunteering.publish(
+        db, me, hid, on_the_board.id, HelpRequestInput(what="Boodschappen doen", when_text="zaterdag")
+    )
+    pending = await volunteering.offer(db, helpers.offering_volunteer, still_open.id)
+    await db.flush()
+    return HouseholdRows(
+        household=hid,
+        member=next(m.id for m in household.members if m.person_id == member.id),
+        goal=goal.id,
+        actions={"network": for_network.id, "volunteer": for_volunteer.id, "partner": for_partner.id},
+        share=share.id,
+        pending_offer=pending.id,
+        accepted_request=accepted.id,
+        open_request=still_open.id,
+        network_person=shared_row.id,
+    )
+
+
+async def _open_request(db: AsyncSession, household: Household, member: Person) -> uuid.UUID:
+    """A help request on the task board of the household's gemeente."""
+    me = actor_for(member)
+    instrument = await instruments.for_municipality(db, household.municipality_id)
+    goal = await plan.create_goal(
+        db, me, Relation.MEMBER, household.id, instrument, GoalInput(instrument.domains[0].key, "Rust", "eerst")
+    )
+    action = await plan.create_action(db, me, household.id, goal.id, ActionInput(what="Tuin", who_type="vrijwilliger"))
+    request = await volunteering.publish(db, me, household.id, action.id, HelpRequestInput(what="De tuin doen"))
+    return request.id
+
+
+async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
+    world = await make_world(db)
+    elsewhere = await make_world(db)
+    gemeente = world.municipality.id
+
+    async def person(name: str, role: Role, **context: uuid.UUID) -> Person:
+        return await create_person(db, municipality_id=gemeente, display_name=name, role=role, **context)
+
+    other_partner = Organisation(municipality_id=gemeente, name="GGZ Oost", kind=OrganisationKind.PARTNER)
+    db.add(other_partner)
+    await db.flush()
+    regisseur_b = await person("Pieter", Role.REGISSEUR, team_id=world.team.id)
+    partner_shared = await person("Mirjam", Role.PARTNER_PROFESSIONAL, organisation_id=world.partner.id)
+    partner_plain = await person("Daan", Role.PARTNER_PROFESSIONAL, organisation_id=other_partner.id)
+    volunteer_pending = await person("Sem", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
+    volunteer_accepted = await person("Lotte", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
+    volunteer_of_b = await person("Kees", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
+    second_admin = await person("Anja", Role.ADMIN)
+    # Pieter made his first passkey long ago (finishing a passkey sets this); Anja makes him a recovery link,
+    # which waits for a second person: the team lead of his team, or another admin.
+    regisseur_b.enrolled_at = utcnow()
+    recovery = await enrolment.issue(db, person=regisseur_b, created_by=second_admin, origin=TEST_ORIGIN)
+    assert recovery.needs_approval
+    await db.commit()
+
+    # A is Fatima's; B belongs to the same team but has its own regisseur, so that nobody below has a relation
+    # to B (Fatima and Joost are B's same-team colleagues, Karin its team lead).
+    household_a, (sanne,) = await make_household(db, world.regisseur, "Bakker", ("Sanne",))
+    household_b, (ahmed,) = await make_household(db, regisseur_b, "Jansen", ("Ahmed",))
+    a = await _furnish(
+        db,
+        household_a,
+        sanne,
+        Helpers(
+            network_name="Oma Ineke",
+            plain_network_name="Buurman Henk",
+            accepted_volunteer=actor_for(volunteer_accepted),
+            offering_volunteer=actor_for(volunteer_pending),
+            partner=world.partner,
+            partner_person=partner_shared,
+        ),
+    )
+    b = await _furnish(
+        db,
+        household_b,
+        ahmed,
+        Helpers(
+            network_name="Oom Ali",
+            plain_network_name="Buurvrouw Trees",
+            accepted_volunteer=actor_for(volunteer_of_b),
+            offering_volunteer=actor_for(volunteer_of_b),
+            partner=None,
+            partner_person=None,
+        ),
+    )
+    await db.commit()
+
+    async def network_member(household: uuid.UUID, name: str) -> Person:
+        rows = await network.people_of(db, household)
+        row = next(r for r in rows if r.name == name)
+        found = await db.get(Person, row.person_id)
+        assert found is not None, name
+        return found
+
+    # Elsewhere: a household of the other gemeente with a help request on its task board, a volunteer of
+    # another organisation, Ahmed's passkey, and a recovery link that Bram (admin) made for Daan (partner).
+    other_volunteers = Organisation(municipality_id=gemeente, name="Buurtkracht", kind=OrganisationKind.VOLUNTEER)
+    db.add(other_volunteers)
+    await db.flush()
+    noor = await person("Noor", Role.VOLUNTEER, organisation_id=other_volunteers.id)
+    passkey = Passkey(person_id=ahmed.id, credential_id=uuid.uuid4().bytes, public_key=b"-", name="Telefoon")
+    db.add(passkey)
+    partner_plain.enrolled_at = utcnow()
+    await enrolment.issue(db, person=partner_plain, created_by=world.admin, origin=TEST_ORIGIN)
+    await db.commit()
+    far_household, (eva,) = await make_household(db, elsewhere.regisseur, "Visser", ("Eva",))
+    far_request = await _open_request(db, far_household, eva)
+    await db.commit()
+
+    async def unused_link(person: Person) -> uuid.UUID:
+        found = await db.scalar(
+            select(EnrolmentToken.id).where(EnrolmentToken.person_id == person.id, EnrolmentToken.used_at.is_(None))
+        )
+        assert found is not None, person.display_name
+        return found
+
+    instrument = await instruments.for_municipality(db, gemeente)
+    return MatrixWorld(
+        a=a,
+        b=b,
+        domain_key=instrument.domains[0].key,
+        people={
+            MEMBER: sanne,
+            NETWORK_SHARED: await network_member(a.household, "Oma Ineke"),
+            NETWORK_PLAIN: await network_member(a.household, "Buurman Henk"),
+            VOLUNTEER_PENDING: volunteer_pending,
+            VOLUNTEER_ACCEPTED: volunteer_accepted,
+            COORDINATOR: world.coordinator,
+            REGISSEUR: world.regisseur,
+            COLLEAGUE: world.colleague,
+            PARTNER_SHARED: partner_shared,
+            PARTNER_PLAIN: partner_plain,
+            TEAM_LEAD: world.team_lead,
+            ADMIN: world.admin,
+            OTHER_GEMEENTE: elsewhere.regisseur,
+        },
+        own_action={NETWORK_SHARED: "network", VOLUNTEER_ACCEPTED: "volunteer", PARTNER_SHARED: "partner"},
+        managed_staff=world.colleague.id,
+        managed_volunteer=volunteer_pending.id,
+        recovery_link=await unused_link(regisseur_b),
+        elsewhere=Elsewhere(
+            passkey=passkey.id,
+            staff=elsewhere.regisseur.id,
+            volunteer=noor.id,
+            request=far_request,
+            recovery_link=await unused_link(partner_plain),
+        ),
+        enrolment_token=await issue_link(db, ahmed),
+    )
