@@ -181,17 +181,15 @@ class InvolvedView(enum.StrEnum):
     NONE = "none"  # nothing
 
 
-# DESIGN.md section 5, row "who is involved (dat)". Anyone not listed sees nothing.
-INVOLVED_VIEW: dict[Relation, InvolvedView] = {
-    Relation.MEMBER: InvolvedView.ALL,
-    Relation.REGISSEUR: InvolvedView.ALL,
-    Relation.PARTNER_WITH_SHARE: InvolvedView.ALL,
-    Relation.NETWORK_WITH_SHARE: InvolvedView.NAMES,
-}
+# DESIGN.md section 5, row "who is involved (dat)": of the relations that may read it (INVOLVED_READ in the
+# table above), these see the names only; the others see names, roles and dates.
+INVOLVED_NAMES_ONLY = frozenset({Relation.NETWORK_WITH_SHARE})
 
 
 def involved_view(relation: Relation | None) -> InvolvedView:
-    return INVOLVED_VIEW.get(relation, InvolvedView.NONE) if relation else InvolvedView.NONE
+    if relation is None or not decide(frozenset({relation}), Action.INVOLVED_READ).allowed:
+        return InvolvedView.NONE
+    return InvolvedView.NAMES if relation in INVOLVED_NAMES_ONLY else InvolvedView.ALL
 
 
 # Actions that are not about one household: which roles may perform them.

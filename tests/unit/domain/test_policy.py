@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain.policy import HOUSEHOLD_RULES, Action, Relation, decide
+from server.domain.policy import HOUSEHOLD_RULES, Action, InvolvedView, Relation, decide, involved_view
 
 ALL = frozenset(Relation)
 
@@ -46,3 +46,23 @@ def test_a_member_who_is_also_a_volunteer_is_treated_as_member() -> None:
 def test_no_relation_no_access() -> None:
     for action in HOUSEHOLD_RULES:
         assert not decide(frozenset(), action).allowed
+
+
+@pytest.mark.parametrize(
+    ("relation", "view"),
+    [
+        (Relation.MEMBER, InvolvedView.ALL),
+        (Relation.REGISSEUR, InvolvedView.ALL),
+        (Relation.PARTNER_WITH_SHARE, InvolvedView.ALL),
+        (Relation.NETWORK_WITH_SHARE, InvolvedView.NAMES),
+        (Relation.VOLUNTEER_ACCEPTED, InvolvedView.NONE),
+        (Relation.TEAM_COLLEAGUE, InvolvedView.NONE),
+        (Relation.TEAM_LEAD, InvolvedView.NONE),
+        (Relation.ADMIN, InvolvedView.NONE),
+        (None, InvolvedView.NONE),
+    ],
+)
+def test_who_is_involved_is_seen_in_full_by_names_only_or_not_at_all(
+    relation: Relation | None, view: InvolvedView
+) -> None:
+    assert involved_view(relation) is view
