@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
+import threading
+import time
 import unicodedata
 import uuid
 from typing import Any
 
+import httpx
+import uvicorn
 from litestar import Litestar
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
@@ -15,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.app import create_app
+from server.cli import build_parser, server_options
 from server.config import Settings
 from server.domain.models import AccessLogEntry, Goal, HelpOffer, HelpRequest, Passkey
 from tests.conftest import TEST_ORIGIN, csrf_from
@@ -384,3 +390,33 @@ async def test_a_malformed_passkey_answer_is_refused_not_a_crash(
     assert (
         await client.post("/passkeys/inloggen", json={"credential": bad_handle}, headers=headers)
     ).status_code == 400
+
+
+def test_a_forged_forwarded_header_gets_no_fresh_sign_in_budget(settings: Settings) -> None:
+    """The app served as ``onsplan run`` serves it, on loopback: without a trusted proxy, X-Forwarded-For is
+    ignored, so the fourth attempt is refused whatever address the header claims."""
+    limited = dataclasses.replace(settings, rate_limit_per_minute=3)
+    args = build_parser().parse_args(["run", "--port", "0"])
+    config = uvicorn.Config(create_app(limited), **server_options(limited, args))
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            browser.get("/")
+            headers = {"x-csrftoken": browser.cookies["onsplan_csrf"]}
+            statuses = [
+                browser.post(
+                    "/passkeys/inloggen/opties", headers={**headers, "X-Forwarded-For": f"203.0.113.{n}"}
+                ).status_code
+                for n in range(5)
+            ]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert statuses == [200, 200, 200, 429, 429]
