@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.routes import auth, demo, export, households, me, network, plan, public, staff, volunteering
+from server.routes import (
+    auth,
+    demo,
+    export,
+    households,
+    me,
+    network,
+    plan,
+    public,
+    ratings,
+    sharing,
+    staff,
+    volunteering,
+)
 
 ROUTE_HANDLERS: list[Any] = [
     *public.ROUTES,
@@ -12,6 +25,8 @@ ROUTE_HANDLERS: list[Any] = [
     *me.ROUTES,
     *households.ROUTES,
     *plan.ROUTES,
+    *ratings.ROUTES,
+    *sharing.ROUTES,
     *export.ROUTES,
     *volunteering.ROUTES,
     *network.ROUTES,

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.errors import NotFound
 from server.domain.models import Household
 
+PLAN = "/huishoudens/{household_id:uuid}/plan"
+
 # The request's database session; Advanced Alchemy commits it once, after the handler has answered.
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 
@@ -21,3 +23,8 @@ async def household_or_404(db: AsyncSession, household_id: uuid.UUID) -> Househo
     if household is None:
         raise NotFound
     return household
+
+
+def plan_url(household_id: uuid.UUID, anchor: str = "") -> str:
+    """The household's plan, optionally at one goal or action."""
+    return f"/huishoudens/{household_id}/plan" + (f"#{anchor}" if anchor else "")

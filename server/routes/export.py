@@ -13,18 +13,19 @@ from litestar.params import FromPath
 from server.domain import export, instruments
 from server.domain.models import Household
 from server.domain.policy import Action
-from server.presenters import (
+from server.routes.deps import DbSession, household_or_404
+from server.views.network_map import household_map
+from server.views.presenters import (
     access_log_sentence,
     day,
     moment,
     phase_label,
+    plan_labels,
     relation_label,
     ring_label,
     timeline_sentence,
 )
-from server.routes.deps import DbSession, household_or_404
-from server.routes.network import household_map
-from server.routes.plan import charts_context, labels, rating_table
+from server.views.ratings import charts_context, rating_table
 
 DOSSIER = "/huishoudens/{household_id:uuid}/dossier"
 
@@ -73,7 +74,7 @@ async def dossier_pdf(
         "relation_label": relation_label,
         "ring_label": ring_label,
         **charts_context(dossier.ratings),
-        **labels(),
+        **plan_labels(),
     }
     engine = request.app.template_engine
     assert engine is not None, "create_app configures the template engine"

@@ -17,7 +17,9 @@ from server.domain.models import ReferralSource, Trajectory
 from server.domain.people import HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, InvolvedView, Relation, decide, involved_view
 from server.i18n import gettext as _
-from server.presenters import (
+from server.routes.deps import DbSession, household_or_404
+from server.routes.links import remember_link, show_link
+from server.views.presenters import (
     access_log_sentence,
     day,
     moment,
@@ -26,8 +28,6 @@ from server.presenters import (
     role_label,
     timeline_sentence,
 )
-from server.routes.deps import DbSession, household_or_404
-from server.routes.links import remember_link, show_link
 from server.web import render, see_other
 
 MEMBER_ROWS = 6

@@ -13,7 +13,7 @@ from litestar import Request, Response
 from server.auth import enrolment
 from server.domain.models import WebSession
 from server.i18n import gettext as _
-from server.presenters import moment
+from server.views.presenters import moment
 from server.web import render, see_other
 
 FLASH_KEY = "issued_link"

@@ -17,8 +17,8 @@ from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
 from server.domain.policy import Action, Actor, decide_role
 from server.i18n import SUPPORTED_LOCALES
-from server.presenters import account_event_sentence, day, moment, phase_label, role_label
 from server.routes.deps import DbSession
+from server.views.presenters import account_event_sentence, day, moment, phase_label, role_label
 from server.web import render, see_other
 
 

@@ -9,7 +9,6 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Template
-from markupsafe import Markup
 
 from server.auth import enrolment
 from server.domain import network
@@ -18,10 +17,10 @@ from server.domain.models import Household, NetworkPerson, NetworkRelation
 from server.domain.network import FORMAL, INFORMAL, RINGS, NetworkPersonInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
-from server.network_map import MapPerson, MapWords, network_map
-from server.presenters import relation_label, ring_label
 from server.routes.deps import DbSession, household_or_404
 from server.routes.links import remember_link, show_link
+from server.views.network_map import household_map
+from server.views.presenters import relation_label, ring_label
 from server.web import render, see_other
 
 NETWORK = "/huishoudens/{household_id:uuid}/netwerk"
@@ -31,29 +30,6 @@ FLASHES = ("toegevoegd", "aangepast", "ingetrokken", "uitgenodigd")
 
 def _map_url(household_id: uuid.UUID, flag: str = "") -> str:
     return f"/huishoudens/{household_id}/netwerk" + (f"?{flag}=1" if flag else "")
-
-
-def _describe(people: list[NetworkPerson]) -> str:
-    if not people:
-        return _("Er staat nog niemand op de kaart.")
-    counts = {ring: sum(1 for p in people if p.ring == ring) for ring in RINGS}
-    return _(
-        "Jullie huishouden in het midden. Heel dichtbij: %(one)s, dichtbij: %(two)s, verder weg: %(three)s "
-        "mensen. De lijst hieronder noemt iedereen."
-    ) % {"one": counts[1], "two": counts[2], "three": counts[3]}
-
-
-def household_map(household: Household, involved: list[NetworkPerson]) -> Markup:
-    """The netwerkkaart of the people the household wants involved; also drawn in the dossier."""
-    words = MapWords(
-        title=_("Netwerkkaart van %(name)s") % {"name": household.name},
-        description=_describe(involved),
-        centre=household.name,
-        informal=_("rondje: familie, vrienden, buren (informeel)"),
-        formal=_("vierkantje: vanuit werk of een organisatie (formeel)"),
-        rings=_("ringen: hoe verder van het midden, hoe minder dichtbij"),
-    )
-    return network_map([MapPerson(p.name, p.ring, p.is_formal) for p in involved], words)
 
 
 @get(NETWORK, name="network.map", opt={"policy": Action.NETWORK_READ, "resource": "network"})

@@ -17,9 +17,9 @@ from server.domain.errors import InvalidInput
 from server.domain.models import Organisation, OrganisationKind, Person, Team
 from server.domain.policy import Action, Actor
 from server.i18n import gettext as _
-from server.presenters import moment, role_label
 from server.routes.deps import DbSession
 from server.routes.links import remember_link, show_link
+from server.views.presenters import moment, role_label
 from server.web import render, see_other
 
 ADMIN = "/beheer/mensen"

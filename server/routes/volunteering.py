@@ -15,8 +15,8 @@ from server.domain.models import Household
 from server.domain.policy import Action, Actor, Relation
 from server.domain.volunteering import HelpRequestInput
 from server.i18n import gettext as _
-from server.presenters import day, help_status_label, moment
 from server.routes.deps import DbSession, household_or_404
+from server.views.presenters import day, help_status_label, moment
 from server.web import render, see_other
 
 REQUESTS = "/huishoudens/{household_id:uuid}/hulpvragen"

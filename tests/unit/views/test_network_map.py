@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
-from server.network_map import CENTRE, RING_RADII, MapPerson, MapWords, network_map, positions
+from server.views.network_map import CENTRE, RING_RADII, MapPerson, MapWords, network_map, positions
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORDS = MapWords(

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from server.charts import GRID, INK, SERIES_COLOURS, _n
+from server.domain.models import Household, NetworkPerson
+from server.domain.network import RINGS
+from server.i18n import gettext as _
+from server.views.charts import GRID, INK, SERIES_COLOURS, _n
 
 SIZE = 400.0
 CENTRE = SIZE / 2
@@ -120,3 +123,26 @@ def network_map(people: Sequence[MapPerson], words: MapWords, *, map_id: str = "
         "</g></svg>"
     )
     return Markup("".join(parts))  # noqa: S704 - every text from callers is escaped above
+
+
+def _describe(people: list[NetworkPerson]) -> str:
+    if not people:
+        return _("Er staat nog niemand op de kaart.")
+    counts = {ring: sum(1 for p in people if p.ring == ring) for ring in RINGS}
+    return _(
+        "Jullie huishouden in het midden. Heel dichtbij: %(one)s, dichtbij: %(two)s, verder weg: %(three)s "
+        "mensen. De lijst hieronder noemt iedereen."
+    ) % {"one": counts[1], "two": counts[2], "three": counts[3]}
+
+
+def household_map(household: Household, involved: list[NetworkPerson]) -> Markup:
+    """The netwerkkaart of the people the household wants involved; also drawn in the dossier."""
+    words = MapWords(
+        title=_("Netwerkkaart van %(name)s") % {"name": household.name},
+        description=_describe(involved),
+        centre=household.name,
+        informal=_("rondje: familie, vrienden, buren (informeel)"),
+        formal=_("vierkantje: vanuit werk of een organisatie (formeel)"),
+        rings=_("ringen: hoe verder van het midden, hoe minder dichtbij"),
+    )
+    return network_map([MapPerson(p.name, p.ring, p.is_formal) for p in involved], words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
-from server.charts import Series, progress_chart, spider_chart
+from server.views.charts import Series, progress_chart, spider_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = ["Financiën", "Dagbesteding", "Huisvesting", "Maatschappelijke participatie", "Sociaal netwerk"]

@@ -297,3 +297,14 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         return template % values
     except (KeyError, TypeError):
         return ""
+
+
+def plan_labels() -> dict[str, Any]:
+    """Label functions for the plan templates."""
+    return {
+        "horizon_label": horizon_label,
+        "status_label": status_label,
+        "who_type_label": who_type_label,
+        "writer_label": writer_label,
+        "day": day,
+    }

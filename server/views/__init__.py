@@ -1,0 +1,1 @@
+"""Turning domain data into view data: labels and sentences, SVG charts, the network map."""

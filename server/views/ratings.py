@@ -1,0 +1,128 @@
+"""The ratings as people see them: a row per leefgebied with both perspectives, the table of every
+assessment, and the charts (spider chart and progress per leefgebied). Used by the scores pages and the
+dossier export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain import ratings
+from server.domain.models import Perspective
+from server.i18n import gettext as _
+from server.views.charts import Series, progress_chart, spider_chart
+from server.views.presenters import assessment_kind_label, day, perspective_label
+
+
+def rating_rows(view: ratings.RatingsView, mine: Perspective) -> list[dict[str, Any]]:
+    other = Perspective.PROFESSIONAL if mine is Perspective.HOUSEHOLD else Perspective.HOUSEHOLD
+    talk = set(view.to_talk_about())
+    latest = view.latest(mine)
+    rows = []
+    for domain in view.instrument.domains:
+        rating = latest.ratings.get(domain.key) if latest else None
+        rows.append(
+            {
+                "domain": domain,
+                "score": rating.score if rating else None,
+                "note": rating.note if rating else "",
+                "household": view.latest_score(Perspective.HOUSEHOLD, domain.key),
+                "professional": view.latest_score(Perspective.PROFESSIONAL, domain.key),
+                "other": view.latest_score(other, domain.key),
+                "talk": domain.key in talk,
+            }
+        )
+    return rows
+
+
+def rating_table(view: ratings.RatingsView) -> list[dict[str, Any]]:
+    """Every assessment with its scores, for the export: who scored, when, and per leefgebied."""
+    instrument = view.instrument
+    rows = []
+    for item in view.household + view.professional:
+        rows.append(
+            {
+                "title": f"{assessment_kind_label(item.assessment.kind)} {day(item.assessment.held_on)}",
+                "perspective": perspective_label(item.assessment.perspective),
+                "scores": [
+                    (
+                        d.name,
+                        item.ratings[d.key].score if d.key in item.ratings else None,
+                        step.label
+                        if d.key in item.ratings and (step := instrument.step(item.ratings[d.key].score))
+                        else "",
+                        item.ratings[d.key].note if d.key in item.ratings else "",
+                    )
+                    for d in instrument.domains
+                ],
+            }
+        )
+    return rows
+
+
+def charts_context(view: ratings.RatingsView) -> dict[str, Any]:
+    """Spider charts (latest against the nulmeting, per perspective), a progress chart per leefgebied, and
+    the same numbers as tables. Also used by the export."""
+    instrument = view.instrument
+    axes = [d.name for d in instrument.domains]
+    spiders = []
+    for perspective, title in (
+        (Perspective.HOUSEHOLD, _("Scores van het huishouden")),
+        (Perspective.PROFESSIONAL, _("Scores van de regisseur")),
+    ):
+        history = view.history(perspective)
+        if not history:
+            continue
+        first, last = history[0], history[-1]
+        series = [
+            Series(
+                label=_("Nu: %(kind)s van %(date)s")
+                % {"kind": assessment_kind_label(last.assessment.kind), "date": day(last.assessment.held_on)},
+                values=[last.score(d.key) for d in instrument.domains],
+            )
+        ]
+        if first is not last:
+            series.append(
+                Series(
+                    label=_("Begin: nulmeting van %(date)s") % {"date": day(first.assessment.held_on)},
+                    values=[first.score(d.key) for d in instrument.domains],
+                    dashed=True,
+                )
+            )
+        spiders.append(
+            {
+                "title": title,
+                "svg": spider_chart(
+                    axes,
+                    series,
+                    scale_max=instrument.max_score,
+                    title=title,
+                    description=_(
+                        "Per leefgebied de score nu, en bij de nulmeting. De tabel eronder geeft dezelfde cijfers."
+                    ),
+                    chart_id=f"spin-{perspective.value}",
+                ),
+                "columns": [f"{assessment_kind_label(v.assessment.kind)} {day(v.assessment.held_on)}" for v in history],
+                "table": [(d.name, [v.score(d.key) for v in history]) for d in instrument.domains],
+            }
+        )
+    progress = []
+    for index, domain in enumerate(instrument.domains):
+        points = view.series(Perspective.HOUSEHOLD, domain.key)
+        professional = view.series(Perspective.PROFESSIONAL, domain.key)
+        title = domain.name
+        progress.append(
+            {
+                "domain": domain,
+                "points": [(day(d), s) for d, s in points],
+                "professional": [(day(d), s) for d, s in professional],
+                "svg": progress_chart(
+                    [(day(d), s) for d, s in points],
+                    scale_min=instrument.min_score,
+                    scale_max=instrument.max_score,
+                    title=_("%(domain)s: scores van het huishouden over tijd") % {"domain": title},
+                    description=_("Nog geen scores.") if not points else _("Score per meting, van links naar rechts."),
+                    chart_id=f"verloop-{index}",
+                ),
+            }
+        )
+    return {"instrument": instrument, "spiders": spiders, "progress": progress}
