@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 
 from server import i18n
+from server.domain.policy import NOTHING
 from server.transactions import STATE_RENDERED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,9 +102,11 @@ def render(
     name = partial if partial and is_fragment_request(request) else page
     # A rendered view may show household data: the access log is written for it when it is sent.
     request.state[STATE_RENDERED] = True
+    # What the person may do here, as the policy answers it; templates ask ``can``, never the relation.
+    values = {"can": request.state.get("can", NOTHING), **(context or {})}
     return Template(
         template_name=name,
-        context=dict(context or {}),
+        context=values,
         status_code=status_code,
         headers=answer_headers(status_code),
     )
@@ -117,6 +120,12 @@ def answer_headers(status_code: int) -> dict[str, str]:
     if status_code >= 400:
         headers["HX-Push-Url"] = "false"
     return headers
+
+
+def flash(request: Request[Any, Any, Any], *names: str) -> str:
+    """Which of the confirmations a page knows was asked for by the redirect that led to it (``?name=1``).
+    Templates show the confirmation by this name and never read the query themselves."""
+    return next((name for name in names if request.query_params.get(name)), "")
 
 
 def see_other(path: str) -> Redirect:

@@ -192,6 +192,86 @@ def involved_view(relation: Relation | None) -> InvolvedView:
     return InvolvedView.NAMES if relation in INVOLVED_NAMES_ONLY else InvolvedView.ALL
 
 
+@dataclass(frozen=True)
+class Can:
+    """Everything the policy answers for one person and one household, asked by name in routes and templates
+    (``can.write_plan``, ``can.share``, ...). Nothing outside this module compares relations itself."""
+
+    relation: Relation | None = None
+
+    def __call__(self, action: Action) -> bool:
+        return self.relation is not None and decide(frozenset({self.relation}), action).allowed
+
+    @property
+    def view_household(self) -> bool:
+        return self(Action.HOUSEHOLD_VIEW)
+
+    @property
+    def read_plan(self) -> bool:
+        return self(Action.PLAN_READ)
+
+    @property
+    def write_plan(self) -> bool:
+        return self(Action.PLAN_WRITE)
+
+    @property
+    def read_ratings(self) -> bool:
+        return self(Action.RATINGS_READ)
+
+    @property
+    def share(self) -> bool:
+        return self(Action.SHARE_MANAGE)
+
+    @property
+    def export(self) -> bool:
+        return self(Action.EXPORT)
+
+    @property
+    def read_network(self) -> bool:
+        return self(Action.NETWORK_READ)
+
+    @property
+    def invite(self) -> bool:
+        return self(Action.NETWORK_INVITE)
+
+    @property
+    def publish_help(self) -> bool:
+        return self(Action.HELP_PUBLISH)
+
+    @property
+    def decide_help(self) -> bool:
+        return self(Action.HELP_DECIDE)
+
+    @property
+    def read_timeline(self) -> bool:
+        return self(Action.TIMELINE_READ)
+
+    @property
+    def read_access_log(self) -> bool:
+        return self(Action.ACCESS_LOG_READ)
+
+    @property
+    def enrol_members(self) -> bool:
+        return self(Action.MEMBER_ENROL)
+
+    @property
+    def involved(self) -> InvolvedView:
+        return involved_view(self.relation)
+
+    @property
+    def speak_as_household(self) -> bool:
+        """Pages speak to the household as "jullie" and scores are the household's own perspective."""
+        return self.relation is Relation.MEMBER
+
+    @property
+    def coordinate(self) -> bool:
+        """The household's regisseur, who is reminded that the plan is the household's own."""
+        return self.relation is Relation.REGISSEUR
+
+
+NOTHING = Can()
+
+
 # Actions that are not about one household: which roles may perform them.
 # (SIGNED_IN needs no role at all: see ``decide_role``.)
 ROLE_RULES: dict[Action, frozenset[Role]] = {

@@ -25,6 +25,7 @@ from server.domain.policy import (
     PUBLIC,
     Action,
     Actor,
+    Can,
     actor_for,
     decide,
     decide_role,
@@ -91,6 +92,7 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     if not decision.allowed or decision.relation is None:
         raise NotFound
     connection.state.relation = decision.relation
+    connection.state.can = Can(decision.relation)
     if decision.must_log:
         # Written when the answer is sent, if it shows a rendered view (see server/transactions.py).
         connection.state[STATE_LOOK] = access_log.Look.of(

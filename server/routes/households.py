@@ -15,7 +15,7 @@ from server.domain import access_log, involvement, people, timeline
 from server.domain.errors import InvalidInput
 from server.domain.models import ReferralSource, Trajectory
 from server.domain.people import HouseholdInput, MemberInput
-from server.domain.policy import Action, Actor, InvolvedView, Relation, decide, involved_view
+from server.domain.policy import Action, Actor, Can
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, household_or_404
 from server.routes.links import remember_link, show_link
@@ -28,7 +28,7 @@ from server.views.presenters import (
     role_label,
     timeline_sentence,
 )
-from server.web import render, see_other
+from server.web import flash, render, see_other
 
 MEMBER_ROWS = 6
 
@@ -83,26 +83,22 @@ async def household_overview(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
     household = await household_or_404(db_session, household_id)
-    relation: Relation = request.state.relation
+    can: Can = request.state.can
     trajectory = await db_session.scalar(
         select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
     )
     person_ids = [m.person_id for m in household.members if m.person_id]
-    counts = await people.passkey_counts(db_session, person_ids) if relation is Relation.REGISSEUR else {}
-    view = involved_view(relation)
+    counts = await people.passkey_counts(db_session, person_ids) if can.enrol_members else {}
     return render(
         request,
         "pages/households/overview.html",
         {
             "household": household,
+            "flash": flash(request, "ingetrokken"),
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
-            "is_member": relation is Relation.MEMBER,
-            "is_regisseur": relation is Relation.REGISSEUR,
-            "can_read_plan": decide(frozenset({relation}), Action.PLAN_READ).allowed,
             "passkey_counts": counts,
-            "show_involved": view is not InvolvedView.NONE,
             "involved": [
                 {
                     "name": i.name,
@@ -110,7 +106,7 @@ async def household_overview(
                     "team": i.team,
                     "since": day(i.since.date()) if i.since else "",
                 }
-                for i in await involvement.involved_for(db_session, household, view)
+                for i in await involvement.involved_for(db_session, household, can.involved)
             ],
         },
     )

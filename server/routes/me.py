@@ -48,7 +48,7 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
                 {"name": row.name, "phase": phase_label(row.phase), "regisseur": row.regisseur}
                 for row in await team_list(db_session, actor)
             ],
-            "is_regisseur": actor.has_role(Role.REGISSEUR),
+            "has_caseload": actor.has_role(Role.REGISSEUR),
             "is_admin": actor.has_role(Role.ADMIN),
             "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),

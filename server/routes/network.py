@@ -21,7 +21,7 @@ from server.routes.deps import DbSession, household_or_404
 from server.routes.links import remember_link, show_link
 from server.views.network_map import household_map
 from server.views.presenters import relation_label, ring_label
-from server.web import render, see_other
+from server.web import flash, render, see_other
 
 NETWORK = "/huishoudens/{household_id:uuid}/netwerk"
 # What the map page confirms after a change (a query flag set by the redirect).
@@ -37,7 +37,6 @@ async def map_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
     household = await household_or_404(db_session, household_id)
-    relation: Relation = request.state.relation
     everyone = await network.people_of(db_session, household_id)
     involved = [p for p in everyone if not p.not_involved]
     limit: int = request.app.state.settings.helper_action_limit
@@ -52,10 +51,9 @@ async def map_page(
             "loads": await network.helper_load(db_session, household_id, limit=limit),
             "limit": limit,
             "with_access": await network.access_by_person(db_session, household_id),
-            "can_invite": relation is Relation.MEMBER,
             "relation_label": relation_label,
             "ring_label": ring_label,
-            "flash": next((f for f in FLASHES if f in request.query_params), ""),
+            "flash": flash(request, *FLASHES),
         },
     )
 

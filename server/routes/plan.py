@@ -32,7 +32,7 @@ from server.views.presenters import (
     status_label,
     who_type_label,
 )
-from server.web import is_fragment_request, render, see_other
+from server.web import flash, is_fragment_request, render, see_other
 
 
 async def _context(db: DbSession, household_id: uuid.UUID) -> tuple[Household, InstrumentDef]:
@@ -58,14 +58,10 @@ async def plan_page(
         "pages/plan/plan.html",
         {
             "household": household,
+            "flash": flash(request, "gestopt"),
             "view": view,
             "sections": [(h, horizon_question(h), view.by_horizon(h)) for h in Horizon],
-            "can_write": relation in (Relation.MEMBER, Relation.REGISSEUR),
-            "can_share": relation is Relation.MEMBER,
             "asked": await volunteering.live_action_ids(db_session, household_id),
-            "is_regisseur": relation is Relation.REGISSEUR,
-            "is_member": relation is Relation.MEMBER,
-            "can_invite": relation is Relation.MEMBER,
             "me": actor.id,
             "note_too_long": request.query_params.get("notitie") == "te-lang",
             **plan_labels(),
@@ -357,9 +353,7 @@ async def tick_action(
                 "household": household,
                 "action": action,
                 "can_tick": True,
-                "can_write": relation in (Relation.MEMBER, Relation.REGISSEUR),
                 "asked": await volunteering.live_action_ids(db_session, household_id),
-                "can_invite": relation is Relation.MEMBER,
                 "me": request.state.actor.id,
                 **plan_labels(),
             },

@@ -40,7 +40,6 @@ async def _ratings_context(request: Request[Any, Any, Any], db: DbSession, house
             if latest
             else ""
         ),
-        "is_member": relation is Relation.MEMBER,
         "kinds": [(k.value, assessment_kind_label(k)) for k in AssessmentKind if k is not AssessmentKind.NULMETING],
         "talk_count": len(view.to_talk_about()),
         "has_both": bool(view.household and view.professional),

@@ -20,7 +20,7 @@ from server.i18n import gettext as _
 from server.routes.deps import DbSession
 from server.routes.links import remember_link, show_link
 from server.views.presenters import moment, role_label
-from server.web import render, see_other
+from server.web import flash, render, see_other
 
 ADMIN = "/beheer/mensen"
 COORDINATOR = "/vrijwilligers"
@@ -49,7 +49,7 @@ async def _admin_context(db: DbSession, actor: Actor, form: dict[str, str], erro
 @get(ADMIN, name="admin.people", opt={"policy": Action.PEOPLE_MANAGE})
 async def staff_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     context = await _admin_context(db_session, request.state.actor, {}, {})
-    return render(request, "pages/admin/people.html", context)
+    return render(request, "pages/admin/people.html", {**context, "flash": flash(request, "ingetrokken")})
 
 
 @post(ADMIN, name="admin.people.create", opt={"policy": Action.PEOPLE_MANAGE}, status_code=200)
@@ -63,7 +63,7 @@ async def create_staff(request: Request[Any, Any, Any], db_session: DbSession) -
         )
     except InvalidInput as exc:
         context = await _admin_context(db_session, actor, form, exc.errors)
-        return render(request, "pages/admin/people.html", context, status_code=400)
+        return render(request, "pages/admin/people.html", {**context, "flash": ""}, status_code=400)
     return await _issue(request, db_session, person, back=ADMIN, show="/beheer/link")
 
 

@@ -12,12 +12,12 @@ from litestar.response import Template
 from server.domain import plan, volunteering
 from server.domain.errors import InvalidInput
 from server.domain.models import Household
-from server.domain.policy import Action, Actor, Relation
+from server.domain.policy import Action, Actor
 from server.domain.volunteering import HelpRequestInput
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, household_or_404
 from server.views.presenters import day, help_status_label, moment
-from server.web import render, see_other
+from server.web import flash, render, see_other
 
 REQUESTS = "/huishoudens/{household_id:uuid}/hulpvragen"
 BOARD = "/taken"
@@ -80,15 +80,14 @@ async def requests_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
     household = await household_or_404(db_session, household_id)
-    relation: Relation = request.state.relation
     return render(
         request,
         "pages/volunteering/requests.html",
         {
             "household": household,
+            "flash": flash(request, "gepubliceerd", "bevestigd", "ingetrokken"),
             "requests": await volunteering.requests_of(db_session, household_id),
             "counts": await volunteering.involvement_history(db_session, household_id),
-            "can_decide": relation is Relation.MEMBER,
             "status_label": help_status_label,
             "day": day,
         },
@@ -201,6 +200,7 @@ async def board_page(request: Request[Any, Any, Any], db_session: DbSession) -> 
         request,
         "pages/volunteering/board.html",
         {
+            "flash": flash(request, "aangeboden", "klaar"),
             "cards": cards,
             "tasks": tasks,
             "works_with": await volunteering.volunteer_organisation(db_session, actor) is not None,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from server.domain.policy import HOUSEHOLD_RULES, Action, InvolvedView, Relation, decide, involved_view
+from server.domain.policy import HOUSEHOLD_RULES, NOTHING, Action, Can, InvolvedView, Relation, decide, involved_view
 
 ALL = frozenset(Relation)
+RELATION_MEMBER = re.compile(r"\bRelation\.[A-Z]")
+TEMPLATE_RELATION = re.compile(r"(?<![.\w])relation\s*(==|!=|in\b|is\b)|\bis_member\b|\bis_regisseur\b|state\.relation")
 
 
 @pytest.mark.parametrize("relation", [Relation.TEAM_LEAD, Relation.ADMIN, Relation.TEAM_COLLEAGUE])
@@ -66,3 +71,34 @@ def test_who_is_involved_is_seen_in_full_by_names_only_or_not_at_all(
     relation: Relation | None, view: InvolvedView
 ) -> None:
     assert involved_view(relation) is view
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_no_route_or_template_works_out_the_policy_itself() -> None:
+    """Routes and templates ask ``can`` (built from ``decide`` by the guard); a comparison with a relation
+    there would be a second copy of the table that can drift from it."""
+    found = []
+    for path in sorted((ROOT / "server" / "routes").glob("*.py")):
+        found += [
+            f"{path.name}:{n}"
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            if RELATION_MEMBER.search(line)
+        ]
+    for path in sorted((ROOT / "web" / "templates").rglob("*.html")):
+        found += [
+            f"{path.name}:{n}"
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            if TEMPLATE_RELATION.search(line)
+        ]
+    assert found == []
+
+
+def test_can_answers_from_the_table() -> None:
+    for relation in Relation:
+        can = Can(relation)
+        assert can.write_plan == decide(frozenset({relation}), Action.PLAN_WRITE).allowed
+        assert can.share == decide(frozenset({relation}), Action.SHARE_MANAGE).allowed
+        assert can.invite == decide(frozenset({relation}), Action.NETWORK_INVITE).allowed
+    assert not any(NOTHING(action) for action in HOUSEHOLD_RULES)
