@@ -3,8 +3,8 @@
 - Control characters (a NUL byte, an escape, ...) are refused with a message beside the field; a long
   text (a textarea) may hold newlines and tabs. PostgreSQL cannot store a NUL at all, and the other
   control characters only ever arrive by accident or on purpose, never from someone typing.
-- Text that is empty once whitespace, zero-width characters and byte-order marks are removed is empty:
-  a goal of invisible characters is no goal.
+- Text that is empty once whitespace and invisible characters (zero-width, byte-order mark, soft hyphen,
+  direction marks) are removed is empty: a goal of invisible characters is no goal.
 - Unicode is stored in one form (NFC), so that the same word typed on two phones is the same text.
 """
 
@@ -15,8 +15,9 @@ from collections.abc import Collection
 
 from server.domain.errors import N_, InvalidInput
 
-# Characters that take no space: zero-width space, non-joiner and joiner, word joiner, byte-order mark.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Characters that take no space are Unicode's format characters (category Cf): zero-width space and joiners,
+# word joiner, byte-order mark, soft hyphen, direction marks and isolates.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp"})
 LONG_TEXT_CONTROLS = frozenset("\n\r\t")
 NONCHARACTERS = frozenset("\ufffe\uffff")
 
@@ -32,14 +33,21 @@ def has_forbidden_characters(value: str, *, long_text: bool = False) -> bool:
     return False
 
 
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
 def clean(value: object) -> str:
-    """One line of text as it is stored: NFC, whitespace collapsed, invisible characters at the ends gone.
-    (Inside a word they may matter, as a joiner in an emoji or a non-joiner in Persian, so they stay.)"""
+    """One line of text as it is stored: NFC, whitespace collapsed, invisible characters at the ends gone, and
+    nothing at all if nothing visible is left. (Inside a word they may matter, as a joiner in an emoji or a
+    non-joiner in Persian, so they stay there.)"""
     text = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
-    text = text.strip(INVISIBLE + " ")
-    while text != (shorter := text.strip(INVISIBLE).strip()):
-        text = shorter
-    return text
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def refused(long_texts: Collection[str] = (), **fields: str) -> dict[str, str]:
