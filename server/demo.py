@@ -421,7 +421,7 @@ async def _build_networks(db: AsyncSession, world: DemoWorld, households: dict[s
     await network.add_person(
         db, anouk, de_vries.id,
         network.NetworkPersonInput(
-            name="Vader van Milan", relation="familie", kind="informeel", ring="3", not_involved=True,
+            name="Vader van Milan", relation="familie", kind="informeel", ring="3", not_involved="ja",
             not_involved_reason="Dat geeft te veel onrust.",
         ),
     )  # fmt: skip

@@ -63,7 +63,8 @@ class NetworkPersonInput:
     kind: str = INFORMAL
     ring: str = "2"
     can_help_with: str = ""
-    not_involved: bool = False
+    # "ja" when the household does not want this person involved (a checkbox).
+    not_involved: str = ""
     not_involved_reason: str = ""
 
     def validate(self) -> dict[str, object]:
@@ -96,8 +97,8 @@ class NetworkPersonInput:
             "is_formal": self.kind == FORMAL,
             "ring": int(self.ring),
             "can_help_with": help_with,
-            "not_involved": self.not_involved,
-            "not_involved_reason": reason if self.not_involved else "",
+            "not_involved": self.not_involved == "ja",
+            "not_involved_reason": reason if self.not_involved == "ja" else "",
         }
 
     @classmethod
@@ -108,7 +109,7 @@ class NetworkPersonInput:
             kind=FORMAL if row.is_formal else INFORMAL,
             ring=str(row.ring),
             can_help_with=row.can_help_with,
-            not_involved=row.not_involved,
+            not_involved="ja" if row.not_involved else "",
             not_involved_reason=row.not_involved_reason,
         )
 
@@ -160,6 +161,20 @@ async def update_person(
 # --------------------------------------------------------------------------------------------------------
 # Inviting and withdrawing
 # --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InviteInput:
+    """The invitation form: who from the map (an id), optionally for which action, with a short message."""
+
+    network_person: str = ""
+    action: str = ""
+    message: str = ""
+
+
+@dataclass
+class NoteInput:
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from server.domain.timeline import record_event
 
 MAX_NAME = 80
 MAX_MEMBERS = 12
+# Rows for members on the registration form.
+MEMBER_ROWS = 6
 
 
 async def create_person(
@@ -102,6 +104,46 @@ class HouseholdInput:
         errors.update(forbidden)
         if errors:
             raise InvalidInput(errors)
+
+
+@dataclass
+class HouseholdForm:
+    """The registration form as it is posted: the household's fields and six rows for members."""
+
+    name: str = ""
+    wijk: str = ""
+    address: str = ""
+    phone: str = ""
+    referral_source: str = ""
+    referred_by: str = ""
+    member_0_name: str = ""
+    member_0_adult: str = ""
+    member_1_name: str = ""
+    member_1_adult: str = ""
+    member_2_name: str = ""
+    member_2_adult: str = ""
+    member_3_name: str = ""
+    member_3_adult: str = ""
+    member_4_name: str = ""
+    member_4_adult: str = ""
+    member_5_name: str = ""
+    member_5_adult: str = ""
+
+    def members(self) -> list[MemberInput]:
+        rows = [getattr(self, f"member_{i}_name") for i in range(MEMBER_ROWS)]
+        adult = [getattr(self, f"member_{i}_adult") == "ja" for i in range(MEMBER_ROWS)]
+        return [MemberInput(str(name), is_adult) for name, is_adult in zip(rows, adult, strict=True)]
+
+    def to_input(self) -> HouseholdInput:
+        return HouseholdInput(
+            name=self.name,
+            wijk=self.wijk,
+            address=self.address,
+            phone=self.phone,
+            referral_source=self.referral_source,
+            referred_by=self.referred_by,
+            members=self.members(),
+        )
 
 
 async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInput) -> Household:
@@ -217,6 +259,33 @@ async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation
             if organisation and organisation.kind == OrganisationKind.VOLUNTEER:
                 return organisation
     raise NotAllowed
+
+
+@dataclass
+class StaffInput:
+    """A professional, team lead, coordinator or admin, as the admin types them in."""
+
+    name: str = ""
+    role: str = ""
+    # The id of the team or organisation the role needs.
+    context: str = ""
+
+
+@dataclass
+class VolunteerInput:
+    name: str = ""
+
+
+@dataclass
+class PasskeyRemoval:
+    # "ja" confirms removing the last passkey.
+    bevestig: str = ""
+
+
+@dataclass
+class LanguageChoice:
+    # A supported locale, or empty to follow the browser.
+    locale: str = ""
 
 
 # Roles an admin may give; which context each needs.

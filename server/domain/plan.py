@@ -73,6 +73,8 @@ class GoalInput:
     text: str = ""
     horizon: str = ""
     target_score: str = ""
+    # The version the edit was based on (empty for a new goal).
+    version: str = ""
 
     def validate(self, instrument: InstrumentDef) -> tuple[str, str, Horizon, int | None]:
         errors: dict[str, str] = {}
@@ -111,6 +113,8 @@ class ActionInput:
     professional_reason: str = ""
     due_on: str = ""
     status: str = ActionStatus.OPEN.value
+    # The version the edit was based on (empty for a new action).
+    version: str = ""
 
     def validate(self, *, today: dt.date, previous_due: dt.date | None = None) -> dict[str, Any]:
         """Clean values for a PlanAction. A due date in the past is refused unless it was already set so."""
@@ -151,6 +155,12 @@ class ActionInput:
             "due_on": due,
             "status": ActionStatus(self.status),
         }
+
+
+@dataclass
+class TickInput:
+    # "ja" ticks the action off, anything else undoes the tick.
+    gedaan: str = ""
 
 
 @dataclass
@@ -253,11 +263,10 @@ async def update_goal(
     goal_id: uuid.UUID,
     instrument: InstrumentDef,
     data: GoalInput,
-    based_on: str,
 ) -> Goal:
     goal = await get_goal(db, household_id, goal_id)
     domain_key, text, horizon, target = data.validate(instrument)
-    version = _check_version(goal, based_on, data)
+    version = _check_version(goal, data.version, data)
     values = {"domain_key": domain_key, "text": text, "horizon": horizon, "target_score": target}
     await _save_if_unchanged(db, goal, version, values, data)
     await record_event(db, household_id=household_id, actor=actor.person, kind="goal.updated", detail={"goal": text})
@@ -283,11 +292,11 @@ async def create_action(
 
 
 async def update_action(
-    db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: ActionInput, based_on: str
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: ActionInput
 ) -> PlanAction:
     action = await get_action(db, household_id, action_id)
     values = data.validate(today=utcnow().date(), previous_due=action.due_on)
-    version = _check_version(action, based_on, data)
+    version = _check_version(action, data.version, data)
     if values["status"] != ActionStatus.GEDAAN:
         values["status_before_done"] = ""
     await _save_if_unchanged(db, action, version, values, data)

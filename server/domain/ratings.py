@@ -39,6 +39,22 @@ async def _latest(db: AsyncSession, household_id: uuid.UUID, perspective: Perspe
     return latest
 
 
+@dataclass
+class RatingInput:
+    """One tap on a score, with an optional explanation in own words."""
+
+    score: str = ""
+    note: str = ""
+
+
+@dataclass
+class AssessmentInput:
+    """A new meting: which kind, and the day it was held (empty: today)."""
+
+    kind: str = ""
+    held_on: str = ""
+
+
 async def start_assessment(
     db: AsyncSession,
     actor: Actor,

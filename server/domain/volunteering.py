@@ -54,6 +54,12 @@ class HelpRequestInput:
     when_text: str = ""
 
 
+@dataclass
+class OfferInput:
+    # A short message to the household with the offer.
+    message: str = ""
+
+
 async def live_request_for(db: AsyncSession, action_id: uuid.UUID) -> HelpRequest | None:
     found: HelpRequest | None = await db.scalar(
         select(HelpRequest).where(HelpRequest.action_id == action_id, HelpRequest.status.in_(LIVE)).limit(1)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import TypeAlias
+from typing import Annotated, TypeAlias, TypeVar
 
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import NotFound
 from server.domain.models import Household
 
 PLAN = "/huishoudens/{household_id:uuid}/plan"
+
+InputT = TypeVar("InputT")
+# A form, bound by Litestar into the domain's input dataclass (fields the dataclass lacks, such as the CSRF
+# token, are ignored; the domain validates the values and words its messages).
+Form: TypeAlias = Annotated[InputT, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 # The request's database session; Advanced Alchemy commits it once, after the handler has answered.
 DbSession: TypeAlias = NamedDependency[AsyncSession]

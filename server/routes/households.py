@@ -14,10 +14,10 @@ from server.auth import enrolment
 from server.domain import access_log, involvement, people, timeline
 from server.domain.errors import InvalidInput
 from server.domain.models import ReferralSource, Trajectory
-from server.domain.people import HouseholdInput, MemberInput
+from server.domain.people import MEMBER_ROWS, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, household_or_404
+from server.routes.deps import DbSession, Form, household_or_404
 from server.routes.links import remember_link, show_link
 from server.views.presenters import (
     access_log_sentence,
@@ -29,8 +29,6 @@ from server.views.presenters import (
     timeline_sentence,
 )
 from server.web import flash, render, see_other
-
-MEMBER_ROWS = 6
 
 
 @get("/huishoudens/nieuw", name="household.new", opt={"policy": Action.HOUSEHOLD_REGISTER})
@@ -49,28 +47,17 @@ def _form_context(data: HouseholdInput, errors: dict[str, str]) -> dict[str, Any
 
 
 @post("/huishoudens/nieuw", name="household.create", opt={"policy": Action.HOUSEHOLD_REGISTER}, status_code=200)
-async def create_household(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
-    form = await request.form()
-    members = [
-        MemberInput(str(form.get(f"member_{i}_name", "")), form.get(f"member_{i}_adult") == "ja")
-        for i in range(MEMBER_ROWS)
-    ]
-    data = HouseholdInput(
-        name=str(form.get("name", "")),
-        wijk=str(form.get("wijk", "")),
-        address=str(form.get("address", "")),
-        phone=str(form.get("phone", "")),
-        referral_source=str(form.get("referral_source", "")),
-        referred_by=str(form.get("referred_by", "")),
-        members=members,
-    )
+async def create_household(
+    request: Request[Any, Any, Any], db_session: DbSession, data: Form[HouseholdForm]
+) -> Response[Any]:
+    typed = data.to_input()
     actor: Actor = request.state.actor
     try:
-        household = await people.register_household(db_session, actor, data)
+        household = await people.register_household(db_session, actor, typed)
     except InvalidInput as exc:
         # Nothing is stored; the form comes back with what was typed and a message per field.
-        data.members = members
-        return render(request, "pages/households/new.html", _form_context(data, exc.errors), status_code=400)
+        typed.members = data.members()
+        return render(request, "pages/households/new.html", _form_context(typed, exc.errors), status_code=400)
     return see_other(f"/huishoudens/{household.id}")
 
 

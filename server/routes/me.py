@@ -15,9 +15,10 @@ from server.domain import people, policy
 from server.domain.caseload import team_list
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
+from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
 from server.i18n import SUPPORTED_LOCALES
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, Form
 from server.views.presenters import account_event_sentence, day, moment, phase_label, role_label
 from server.web import render, see_other
 
@@ -94,15 +95,17 @@ async def passkeys_page(request: Request[Any, Any, Any], db_session: DbSession) 
     status_code=303,
 )
 async def remove_passkey(
-    request: Request[Any, Any, Any], db_session: DbSession, passkey_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    passkey_id: FromPath[uuid.UUID],
+    data: Form[PasskeyRemoval],
 ) -> Response[Any]:
     actor: Actor = request.state.actor
-    form = await request.form()
     keys = await people.passkeys_of(db_session, actor.id)
     target = next((k for k in keys if k.id == passkey_id), None)
     if target is None:
         raise NotFound
-    if len(keys) == 1 and form.get("bevestig") != "ja":
+    if len(keys) == 1 and data.bevestig != "ja":
         # Removing the last passkey locks the person out; only with an explicit confirmation.
         return see_other("/mijn/passkeys?fout=laatste")
     await db_session.delete(target)
@@ -110,10 +113,11 @@ async def remove_passkey(
 
 
 @post("/mijn/taal", name="me.language", opt={"policy": Action.SIGNED_IN}, status_code=303)
-async def choose_language(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+async def choose_language(
+    request: Request[Any, Any, Any], db_session: DbSession, data: Form[LanguageChoice]
+) -> Response[Any]:
     actor: Actor = request.state.actor
-    form = await request.form()
-    choice = str(form.get("locale", ""))
+    choice = data.locale
     person = await db_session.get(Person, actor.id)
     if person is not None:
         person.locale = choice if choice in SUPPORTED_LOCALES else None

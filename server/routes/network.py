@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -14,10 +13,10 @@ from server.auth import enrolment
 from server.domain import network
 from server.domain.errors import N_, InvalidInput
 from server.domain.models import Household, NetworkPerson, NetworkRelation
-from server.domain.network import FORMAL, INFORMAL, RINGS, NetworkPersonInput
+from server.domain.network import FORMAL, INFORMAL, RINGS, InviteInput, NetworkPersonInput, NoteInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, household_or_404
+from server.routes.deps import DbSession, Form, household_or_404
 from server.routes.links import remember_link, show_link
 from server.views.network_map import household_map
 from server.views.presenters import relation_label, ring_label
@@ -63,18 +62,6 @@ async def map_page(
 # --------------------------------------------------------------------------------------------------------
 
 
-def _person_input(form: FormMultiDict) -> NetworkPersonInput:
-    return NetworkPersonInput(
-        name=str(form.get("name", "")),
-        relation=str(form.get("relation", "")),
-        kind=str(form.get("kind", "")),
-        ring=str(form.get("ring", "")),
-        can_help_with=str(form.get("can_help_with", "")),
-        not_involved=form.get("not_involved") == "ja",
-        not_involved_reason=str(form.get("not_involved_reason", "")),
-    )
-
-
 def _person_form(
     request: Request[Any, Any, Any],
     household: Household,
@@ -113,10 +100,12 @@ async def new_person(
 
 @post(NETWORK, name="network.add", opt={"policy": Action.NETWORK_WRITE}, status_code=200)
 async def add_person(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    data: Form[NetworkPersonInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
-    data = _person_input(await request.form())
     try:
         await network.add_person(db_session, request.state.actor, household_id, data)
     except InvalidInput as exc:
@@ -151,10 +140,10 @@ async def update_person(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     person_id: FromPath[uuid.UUID],
+    data: Form[NetworkPersonInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
     row = await network.get_person(db_session, household_id, person_id)
-    data = _person_input(await request.form())
     try:
         await network.update_person(db_session, request.state.actor, household_id, person_id, data)
     except InvalidInput as exc:
@@ -178,7 +167,7 @@ async def _invite_form(
     request: Request[Any, Any, Any],
     db: DbSession,
     household: Household,
-    values: dict[str, str],
+    values: InviteInput,
     errors: dict[str, str],
     *,
     status_code: int = 200,
@@ -207,28 +196,24 @@ async def invite_form(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
     household = await household_or_404(db_session, household_id)
-    values = {
-        "network_person": str(request.query_params.get("persoon", "")),
-        "action": str(request.query_params.get("actie", "")),
-        "message": "",
-    }
+    values = InviteInput(
+        network_person=str(request.query_params.get("persoon", "")), action=str(request.query_params.get("actie", ""))
+    )
     return await _invite_form(request, db_session, household, values, {})
 
 
 @post(f"{NETWORK}/uitnodigen", name="network.invite", opt={"policy": Action.NETWORK_INVITE}, status_code=200)
 async def invite(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID], data: Form[InviteInput]
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
-    form = await request.form()
-    values = {key: str(form.get(key, "")) for key in ("network_person", "action", "message")}
     actor: Actor = request.state.actor
-    person_id = _uuid_or_none(values["network_person"])
+    person_id = _uuid_or_none(data.network_person)
     errors: dict[str, str] = {}
     if person_id is None:
         errors["network_person"] = N_("Kies wie jullie uitnodigen.")
-    action_id = _uuid_or_none(values["action"]) if values["action"] else None
-    if values["action"] and action_id is None:
+    action_id = _uuid_or_none(data.action) if data.action else None
+    if data.action and action_id is None:
         errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
     try:
         if errors or person_id is None:
@@ -239,11 +224,11 @@ async def invite(
             household_id,
             household.municipality_id,
             person_id,
-            message=values["message"],
+            message=data.message,
             action_id=action_id,
         )
     except InvalidInput as exc:
-        return await _invite_form(request, db_session, household, values, exc.errors, status_code=400)
+        return await _invite_form(request, db_session, household, data, exc.errors, status_code=400)
     if not invitation.needs_link:
         return see_other(_map_url(household_id, "uitgenodigd"))
     link = await enrolment.issue(
@@ -310,14 +295,12 @@ async def note_action(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
+    data: Form[NoteInput],
 ) -> Response[Any]:
-    form = await request.form()
     relation: Relation = request.state.relation
     anchor = f"/huishoudens/{household_id}/plan#actie-{action_id}"
     try:
-        await network.add_note(
-            db_session, request.state.actor, relation, household_id, action_id, str(form.get("note", ""))
-        )
+        await network.add_note(db_session, request.state.actor, relation, household_id, action_id, data.note)
     except InvalidInput:
         return see_other(f"/huishoudens/{household_id}/plan?notitie=te-lang#actie-{action_id}")
     return see_other(anchor)

@@ -20,10 +20,10 @@ from server.domain.models import (
     PlanAction,
     WhoType,
 )
-from server.domain.plan import ActionInput, EditConflict, GoalInput
+from server.domain.plan import ActionInput, EditConflict, GoalInput, TickInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
-from server.routes.deps import PLAN, DbSession, household_or_404, plan_url
+from server.routes.deps import PLAN, DbSession, Form, household_or_404, plan_url
 from server.views.presenters import (
     day,
     horizon_label,
@@ -95,21 +95,11 @@ async def new_goal(
     return render(request, "pages/plan/goal_form.html", _goal_form_context(household, instrument, data, {}))
 
 
-def _goal_input(form: Any) -> GoalInput:
-    return GoalInput(
-        domain_key=str(form.get("domain_key", "")),
-        text=str(form.get("text", "")),
-        horizon=str(form.get("horizon", "")),
-        target_score=str(form.get("target_score", "")),
-    )
-
-
 @post(f"{PLAN}/doelen", name="plan.goal.create", opt={"policy": Action.PLAN_WRITE}, status_code=200)
 async def create_goal(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID], data: Form[GoalInput]
 ) -> Response[Any]:
     household, instrument = await _context(db_session, household_id)
-    data = _goal_input(await request.form())
     try:
         goal = await plan.create_goal(
             db_session, request.state.actor, request.state.relation, household_id, instrument, data
@@ -148,15 +138,12 @@ async def update_goal(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     goal_id: FromPath[uuid.UUID],
+    data: Form[GoalInput],
 ) -> Response[Any]:
     household, instrument = await _context(db_session, household_id)
-    form = await request.form()
-    data = _goal_input(form)
     goal = await plan.get_goal(db_session, household_id, goal_id)
     try:
-        await plan.update_goal(
-            db_session, request.state.actor, household_id, goal_id, instrument, data, str(form.get("version", ""))
-        )
+        await plan.update_goal(db_session, request.state.actor, household_id, goal_id, instrument, data)
     except EditConflict as conflict:
         current = _goal_as_input(goal)
         context = _goal_form_context(
@@ -176,9 +163,7 @@ async def update_goal(
         )
         return render(request, "pages/plan/goal_form.html", context, status_code=409)
     except InvalidInput as exc:
-        context = _goal_form_context(
-            household, instrument, data, exc.errors, goal=goal, version=str(form.get("version", ""))
-        )
+        context = _goal_form_context(household, instrument, data, exc.errors, goal=goal, version=data.version)
         return render(request, "pages/plan/goal_form.html", context, status_code=400)
     return see_other(plan_url(household_id, f"doel-{goal_id}"))
 
@@ -215,17 +200,6 @@ async def new_action(
     return render(request, "pages/plan/action_form.html", _action_form_context(household, goal, ActionInput(), {}))
 
 
-def _action_input(form: Any) -> ActionInput:
-    return ActionInput(
-        what=str(form.get("what", "")),
-        who_type=str(form.get("who_type", "")),
-        performer=str(form.get("performer", "")),
-        professional_reason=str(form.get("professional_reason", "")),
-        due_on=str(form.get("due_on", "")),
-        status=str(form.get("status", ActionStatus.OPEN.value)),
-    )
-
-
 @post(
     f"{PLAN}/doelen/{{goal_id:uuid}}/acties",
     name="plan.action.create",
@@ -237,10 +211,10 @@ async def create_action(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     goal_id: FromPath[uuid.UUID],
+    data: Form[ActionInput],
 ) -> Response[Any]:
     household, _instrument = await _context(db_session, household_id)
     goal = await plan.get_goal(db_session, household_id, goal_id)
-    data = _action_input(await request.form())
     try:
         action = await plan.create_action(db_session, request.state.actor, household_id, goal_id, data)
     except InvalidInput as exc:
@@ -290,16 +264,13 @@ async def update_action(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
+    data: Form[ActionInput],
 ) -> Response[Any]:
     household, _instrument = await _context(db_session, household_id)
-    form = await request.form()
-    data = _action_input(form)
     action = await plan.get_action(db_session, household_id, action_id)
     goal = await plan.get_goal(db_session, household_id, action.goal_id)
     try:
-        await plan.update_action(
-            db_session, request.state.actor, household_id, action_id, data, str(form.get("version", ""))
-        )
+        await plan.update_action(db_session, request.state.actor, household_id, action_id, data)
     except EditConflict as conflict:
         current = _action_as_input(action)
         context = _action_form_context(
@@ -320,9 +291,7 @@ async def update_action(
         )
         return render(request, "pages/plan/action_form.html", context, status_code=409)
     except InvalidInput as exc:
-        context = _action_form_context(
-            household, goal, data, exc.errors, action=action, version=str(form.get("version", ""))
-        )
+        context = _action_form_context(household, goal, data, exc.errors, action=action, version=data.version)
         return render(request, "pages/plan/action_form.html", context, status_code=400)
     return see_other(plan_url(household_id, f"actie-{action_id}"))
 
@@ -338,11 +307,11 @@ async def tick_action(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
+    data: Form[TickInput],
 ) -> Response[Any]:
-    form = await request.form()
     relation: Relation = request.state.relation
     action = await plan.tick_action(
-        db_session, request.state.actor, relation, household_id, action_id, done=form.get("gedaan") == "ja"
+        db_session, request.state.actor, relation, household_id, action_id, done=data.gedaan == "ja"
     )
     if is_fragment_request(request):
         household, _instrument = await _context(db_session, household_id)

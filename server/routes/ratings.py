@@ -13,8 +13,9 @@ from server.domain import instruments, ratings
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import AssessmentKind
 from server.domain.policy import Action, Relation
+from server.domain.ratings import AssessmentInput, RatingInput
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, household_or_404
+from server.routes.deps import DbSession, Form, household_or_404
 from server.views.presenters import assessment_kind_label, day
 from server.views.ratings import charts_context, rating_rows
 from server.web import is_fragment_request, render, see_other
@@ -66,10 +67,10 @@ async def rate(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     domain_key: FromPath[str],
+    data: Form[RatingInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
     instrument = await instruments.for_municipality(db_session, household.municipality_id)
-    form = await request.form()
     error = ""
     try:
         await ratings.rate(
@@ -79,8 +80,8 @@ async def rate(
             household_id,
             instrument,
             domain_key,
-            str(form.get("score", "")),
-            str(form.get("note", "")),
+            data.score,
+            data.note,
         )
     except InvalidInput as exc:
         if "domain_key" in exc.errors:
@@ -92,7 +93,7 @@ async def rate(
     row = next(r for r in context["rows"] if r["domain"].key == domain_key)
     if error:
         # Nothing was stored: show what was typed, with the message beside the field.
-        row = {**row, "note": str(form.get("note", ""))}
+        row = {**row, "note": data.note}
     status = 400 if error else 200
     if is_fragment_request(request):
         return render(
@@ -113,11 +114,13 @@ async def rate(
     status_code=200,
 )
 async def start_assessment(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    data: Form[AssessmentInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
     instrument = await instruments.for_municipality(db_session, household.municipality_id)
-    form = await request.form()
     try:
         await ratings.start_assessment(
             db_session,
@@ -125,13 +128,13 @@ async def start_assessment(
             request.state.relation,
             household_id,
             instrument,
-            str(form.get("kind", "")),
-            str(form.get("held_on", "")),
+            data.kind,
+            data.held_on,
         )
     except InvalidInput as exc:
         context = await _ratings_context(request, db_session, household_id)
         context["errors"] = {f"assessment_{k}": _(v) for k, v in exc.errors.items()}
-        context["form"] = {"kind": str(form.get("kind", "")), "held_on": str(form.get("held_on", ""))}
+        context["form"] = data
         return render(request, "pages/plan/ratings.html", context, status_code=400)
     return see_other(f"/huishoudens/{household_id}/scores?nieuw=1")
 

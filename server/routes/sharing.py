@@ -16,7 +16,7 @@ from server.domain.models import Goal, Household
 from server.domain.plan import ShareInput
 from server.domain.policy import Action
 from server.i18n import gettext as _
-from server.routes.deps import PLAN, DbSession, household_or_404, plan_url
+from server.routes.deps import PLAN, DbSession, Form, household_or_404, plan_url
 from server.web import render, see_other
 
 
@@ -64,11 +64,10 @@ async def create_share(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     goal_id: FromPath[uuid.UUID],
+    data: Form[ShareInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
     goal = await plan.get_goal(db_session, household_id, goal_id)
-    form = await request.form()
-    data = ShareInput(target=str(form.get("target", "")), purpose=str(form.get("purpose", "")))
     try:
         await plan.share_goal(db_session, request.state.actor, household_id, household.municipality_id, goal_id, data)
     except InvalidInput as exc:

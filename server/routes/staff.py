@@ -15,9 +15,10 @@ from server.auth import enrolment
 from server.domain import people
 from server.domain.errors import InvalidInput
 from server.domain.models import Organisation, OrganisationKind, Person, Team
+from server.domain.people import StaffInput, VolunteerInput
 from server.domain.policy import Action, Actor
 from server.i18n import gettext as _
-from server.routes.deps import DbSession
+from server.routes.deps import DbSession, Form
 from server.routes.links import remember_link, show_link
 from server.views.presenters import moment, role_label
 from server.web import flash, render, see_other
@@ -26,7 +27,7 @@ ADMIN = "/beheer/mensen"
 COORDINATOR = "/vrijwilligers"
 
 
-async def _admin_context(db: DbSession, actor: Actor, form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+async def _admin_context(db: DbSession, actor: Actor, form: StaffInput, errors: dict[str, str]) -> dict[str, Any]:
     municipality_id = actor.person.municipality_id
     teams = list(await db.scalars(select(Team).where(Team.municipality_id == municipality_id).order_by(Team.name)))
     organisations = list(
@@ -48,19 +49,16 @@ async def _admin_context(db: DbSession, actor: Actor, form: dict[str, str], erro
 
 @get(ADMIN, name="admin.people", opt={"policy": Action.PEOPLE_MANAGE})
 async def staff_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
-    context = await _admin_context(db_session, request.state.actor, {}, {})
+    context = await _admin_context(db_session, request.state.actor, StaffInput(), {})
     return render(request, "pages/admin/people.html", {**context, "flash": flash(request, "ingetrokken")})
 
 
 @post(ADMIN, name="admin.people.create", opt={"policy": Action.PEOPLE_MANAGE}, status_code=200)
-async def create_staff(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+async def create_staff(request: Request[Any, Any, Any], db_session: DbSession, data: Form[StaffInput]) -> Response[Any]:
     actor: Actor = request.state.actor
-    raw = await request.form()
-    form = {key: str(raw.get(key, "")) for key in ("name", "role", "context")}
+    form = data
     try:
-        person = await people.create_staff(
-            db_session, actor, name=form["name"], role=form["role"], context_id=form["context"]
-        )
+        person = await people.create_staff(db_session, actor, name=data.name, role=data.role, context_id=data.context)
     except InvalidInput as exc:
         context = await _admin_context(db_session, actor, form, exc.errors)
         return render(request, "pages/admin/people.html", {**context, "flash": ""}, status_code=400)
@@ -106,7 +104,7 @@ async def staff_link_show(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 async def _volunteer_context(
-    db: DbSession, actor: Actor, form: dict[str, str], errors: dict[str, str]
+    db: DbSession, actor: Actor, form: VolunteerInput, errors: dict[str, str]
 ) -> dict[str, Any]:
     return {
         "organisation": await people.volunteer_organisation(db, actor),
@@ -118,17 +116,18 @@ async def _volunteer_context(
 
 @get(COORDINATOR, name="volunteers.people", opt={"policy": Action.VOLUNTEERS_MANAGE})
 async def volunteers_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
-    context = await _volunteer_context(db_session, request.state.actor, {}, {})
+    context = await _volunteer_context(db_session, request.state.actor, VolunteerInput(), {})
     return render(request, "pages/volunteers/people.html", context)
 
 
 @post(COORDINATOR, name="volunteers.people.create", opt={"policy": Action.VOLUNTEERS_MANAGE}, status_code=200)
-async def create_volunteer(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+async def create_volunteer(
+    request: Request[Any, Any, Any], db_session: DbSession, data: Form[VolunteerInput]
+) -> Response[Any]:
     actor: Actor = request.state.actor
-    raw = await request.form()
-    form = {"name": str(raw.get("name", ""))}
+    form = data
     try:
-        person = await people.create_volunteer(db_session, actor, name=form["name"])
+        person = await people.create_volunteer(db_session, actor, name=data.name)
     except InvalidInput as exc:
         context = await _volunteer_context(db_session, actor, form, exc.errors)
         return render(request, "pages/volunteers/people.html", context, status_code=400)

@@ -13,9 +13,9 @@ from server.domain import plan, volunteering
 from server.domain.errors import InvalidInput
 from server.domain.models import Household
 from server.domain.policy import Action, Actor
-from server.domain.volunteering import HelpRequestInput
+from server.domain.volunteering import HelpRequestInput, OfferInput
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, household_or_404
+from server.routes.deps import DbSession, Form, household_or_404
 from server.views.presenters import day, help_status_label, moment
 from server.web import flash, render, see_other
 
@@ -62,11 +62,10 @@ async def publish(
     db_session: DbSession,
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
+    data: Form[HelpRequestInput],
 ) -> Response[Any]:
     household = await household_or_404(db_session, household_id)
     action = await plan.get_action(db_session, household_id, action_id)
-    form = await request.form()
-    data = HelpRequestInput(what=str(form.get("what", "")), when_text=str(form.get("when_text", "")))
     try:
         await volunteering.publish(db_session, request.state.actor, household_id, action_id, data)
     except InvalidInput as exc:
@@ -212,10 +211,9 @@ async def board_page(request: Request[Any, Any, Any], db_session: DbSession) -> 
 
 @post(f"{BOARD}/{{request_id:uuid}}/aanbieden", name="help.offer", opt={"policy": Action.TASK_BOARD}, status_code=303)
 async def offer_help(
-    request: Request[Any, Any, Any], db_session: DbSession, request_id: FromPath[uuid.UUID]
+    request: Request[Any, Any, Any], db_session: DbSession, request_id: FromPath[uuid.UUID], data: Form[OfferInput]
 ) -> Response[Any]:
-    form = await request.form()
-    await volunteering.offer(db_session, request.state.actor, request_id, str(form.get("message", "")))
+    await volunteering.offer(db_session, request.state.actor, request_id, data.message)
     return see_other(f"{BOARD}?aangeboden=1")
 
 

@@ -24,7 +24,7 @@ def test_a_reason_is_kept_only_for_someone_not_involved() -> None:
     involved = NetworkPersonInput(name="Trees", relation="buur", not_involved_reason="oud verhaal").validate()
     assert involved["not_involved_reason"] == ""
     apart = NetworkPersonInput(
-        name="Vader", relation="familie", not_involved=True, not_involved_reason="Te veel onrust."
+        name="Vader", relation="familie", not_involved="ja", not_involved_reason="Te veel onrust."
     ).validate()
     assert apart["not_involved"] is True and apart["not_involved_reason"] == "Te veel onrust."
 
