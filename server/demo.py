@@ -19,6 +19,7 @@ from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
 from server.domain import instruments, network, plan, ratings, volunteering
+from server.domain.events import EventKind, record_event
 from server.domain.models import (
     AssessmentKind,
     Goal,
@@ -40,7 +41,6 @@ from server.domain.models import (
 )
 from server.domain.people import create_person
 from server.domain.policy import Actor, Relation, actor_for
-from server.domain.timeline import record_event
 from server.i18n import gettext as _
 
 DEMO_SLUG = "woerden"
@@ -265,7 +265,7 @@ async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Hou
             )
         )
         await db.flush()
-        await record_event(db, household_id=household.id, actor=regisseur, kind="household.registered")
+        await record_event(db, household_id=household.id, actor=regisseur, kind=EventKind.HOUSEHOLD_REGISTERED)
         households[spec.name] = household
     return households
 

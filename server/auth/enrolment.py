@@ -25,6 +25,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, NotAllowed, NotFound
+from server.domain.events import EventKind, record_event
 from server.domain.models import (
     PROFESSIONAL_ROLES,
     AccountEvent,
@@ -37,7 +38,6 @@ from server.domain.models import (
 )
 from server.domain.people import end_sessions
 from server.domain.policy import Actor
-from server.domain.timeline import record_event
 
 VALID_FOR = dt.timedelta(days=7)
 ENROL_PATH = "/aanmelden/"
@@ -124,6 +124,16 @@ async def issue(
     await db.flush()
     if recovery:
         await _account_event(db, person.id, "recovery.issued", created_by)
+    if created_by is not None:
+        # A household sees every link made for one of its members.
+        for household_id in await _households_of(db, person):
+            await record_event(
+                db,
+                household_id=household_id,
+                actor=created_by,
+                kind=EventKind.PERSON_LINK_ISSUED,
+                detail={"person_name": person.display_name},
+            )
     return IssuedLink(
         person=person,
         url=f"{origin.rstrip('/')}{ENROL_PATH}{token}",
@@ -162,6 +172,10 @@ async def consume(db: AsyncSession, token: str) -> Person:
     return person
 
 
+async def _households_of(db: AsyncSession, person: Person) -> list[uuid.UUID]:
+    return list(await db.scalars(select(Member.household_id).where(Member.person_id == person.id)))
+
+
 async def _recover(db: AsyncSession, row: EnrolmentToken, person: Person) -> None:
     """The recovery link is used: the old passkeys stop working and every session of the person ends, and
     the person and their household are told who made the link."""
@@ -169,13 +183,12 @@ async def _recover(db: AsyncSession, row: EnrolmentToken, person: Person) -> Non
     await db.execute(delete(Passkey).where(Passkey.person_id == person.id))
     await end_sessions(db, person.id)
     await _account_event(db, person.id, "recovery.used", maker)
-    households = await db.scalars(select(Member.household_id).where(Member.person_id == person.id))
-    for household_id in households.all():
+    for household_id in await _households_of(db, person):
         await record_event(
             db,
             household_id=household_id,
             actor=maker,
-            kind="person.recovered",
+            kind=EventKind.PERSON_RECOVERED,
             detail={"person_name": person.display_name},
         )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition
+from server.domain.events import EventKind, record_event
 from server.domain.models import Person, Phase, Trajectory, utcnow
-from server.domain.timeline import record_event
 
 ALLOWED: dict[Phase, frozenset[Phase]] = {
     Phase.AANMELDING: frozenset({Phase.TRIAGE}),
@@ -50,6 +50,6 @@ async def move(
         session,
         household_id=trajectory.household_id,
         actor=actor,
-        kind="trajectory.phase",
+        kind=EventKind.TRAJECTORY_PHASE,
         detail={"from": str(previous), "to": str(target), "reason": reason},
     )

@@ -171,6 +171,19 @@ class TimelineEvent(UUIDBase):
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
 
 
+class OutboxMessage(UUIDBase):
+    """A domain event waiting to be turned into notifications by the worker (written with the event)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unprocessed", "processed_at", "created_at"),)
+
+    kind: Mapped[str] = mapped_column(String(60))
+    household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), default=None)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
 class Passkey(UUIDBase):
     """A WebAuthn credential of a person."""
 
@@ -526,6 +539,7 @@ __all__ = [
     "NetworkRelation",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
     "Passkey",
     "Person",
     "Perspective",

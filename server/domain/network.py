@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import plan, text
 from server.domain.errors import N_, InvalidInput, NotFound
+from server.domain.events import EventKind, record_event
 from server.domain.models import (
     ActionStatus,
     HelpRequest,
@@ -35,7 +36,6 @@ from server.domain.models import (
 from server.domain.people import create_person, end_sessions
 from server.domain.policy import Actor, Relation
 from server.domain.rows import find_in_household, get_in_household
-from server.domain.timeline import record_event
 from server.domain.volunteering import record_involvement
 
 MAX_NAME = 120
@@ -135,7 +135,7 @@ async def add_person(
     db.add(row)
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="network.added", detail={"name": row.name}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.NETWORK_ADDED, detail={"name": row.name}
     )
     return row
 
@@ -148,12 +148,16 @@ async def update_person(
         setattr(row, key, value)
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="network.updated", detail={"name": row.name}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.NETWORK_UPDATED, detail={"name": row.name}
     )
     if row.not_involved and row.person_id is not None and await _end_access(db, household_id, row.person_id):
         # Someone the household no longer wants involved keeps no access, and the timeline says so.
         await record_event(
-            db, household_id=household_id, actor=actor.person, kind="network.withdrawn", detail={"name": row.name}
+            db,
+            household_id=household_id,
+            actor=actor.person,
+            kind=EventKind.NETWORK_WITHDRAWN,
+            detail={"name": row.name},
         )
     return row
 
@@ -265,7 +269,7 @@ async def invite(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="network.invited",
+        kind=EventKind.NETWORK_INVITED,
         detail={"name": row.name, "action": action.what if action else ""},
     )
     await record_involvement(db, household_id)
@@ -318,7 +322,7 @@ async def withdraw_access(
     if row.person_id is None or not await _end_access(db, household_id, row.person_id):
         raise InvalidInput({"network_person": N_("Deze persoon heeft geen toegang tot jullie plan.")})
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="network.withdrawn", detail={"name": row.name}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.NETWORK_WITHDRAWN, detail={"name": row.name}
     )
     return row
 
@@ -332,7 +336,7 @@ async def leave(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> None
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="network.left",
+        kind=EventKind.NETWORK_LEFT,
         detail={"name": actor.person.display_name},
     )
 
@@ -354,7 +358,7 @@ async def add_note(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="action.noted",
+        kind=EventKind.ACTION_NOTED,
         detail={"action": action.what, "note": words},
     )
     return action

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput, NotAllowed, NotFound
+from server.domain.events import EventKind, record_event
 from server.domain.models import (
     Household,
     Member,
@@ -27,7 +28,6 @@ from server.domain.models import (
 from server.domain.policy import Actor
 from server.domain.rows import get_in_household
 from server.domain.text import check, clean, refused
-from server.domain.timeline import record_event
 
 MAX_NAME = 80
 MAX_MEMBERS = 12
@@ -191,7 +191,7 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
         db,
         household_id=household.id,
         actor=actor.person,
-        kind="household.registered",
+        kind=EventKind.HOUSEHOLD_REGISTERED,
         detail={"members": len(data.members)},
     )
     return household
@@ -241,7 +241,7 @@ async def revoke_all_passkeys(db: AsyncSession, person: Person, by: Actor, house
             db,
             household_id=household_id,
             actor=by.person,
-            kind="person.passkeys_revoked",
+            kind=EventKind.PERSON_PASSKEYS_REVOKED,
             detail={"person_name": person.display_name, "count": count},
         )
     return count

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
+from server.domain.events import EventKind, record_event
 from server.domain.instruments import InstrumentDef
 from server.domain.models import (
     ActionStatus,
@@ -35,7 +36,6 @@ from server.domain.models import (
 from server.domain.policy import Actor, Relation
 from server.domain.rows import get_in_household
 from server.domain.text import clean, refused
-from server.domain.timeline import record_event
 
 MAX_GOAL = 500
 MAX_WHAT = 300
@@ -250,7 +250,7 @@ async def create_goal(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="goal.created",
+        kind=EventKind.GOAL_CREATED,
         detail={"goal": text, "domain": instrument.domain_name(domain_key)},
     )
     return goal
@@ -269,7 +269,9 @@ async def update_goal(
     version = _check_version(goal, data.version, data)
     values = {"domain_key": domain_key, "text": text, "horizon": horizon, "target_score": target}
     await _save_if_unchanged(db, goal, version, values, data)
-    await record_event(db, household_id=household_id, actor=actor.person, kind="goal.updated", detail={"goal": text})
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind=EventKind.GOAL_UPDATED, detail={"goal": text}
+    )
     return goal
 
 
@@ -285,7 +287,7 @@ async def create_action(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="action.created",
+        kind=EventKind.ACTION_CREATED,
         detail={"action": action.what, "goal": goal.text},
     )
     return action
@@ -301,7 +303,7 @@ async def update_action(
         values["status_before_done"] = ""
     await _save_if_unchanged(db, action, version, values, data)
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="action.updated", detail={"action": action.what}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.ACTION_UPDATED, detail={"action": action.what}
     )
     return action
 
@@ -335,7 +337,7 @@ async def tick_action(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="action.ticked" if done else "action.unticked",
+        kind=EventKind.ACTION_TICKED if done else EventKind.ACTION_UNTICKED,
         detail={"action": action.what},
     )
     return action
@@ -413,7 +415,7 @@ async def share_goal(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="share.created",
+        kind=EventKind.SHARE_CREATED,
         detail={"goal": goal.text, "with": target.name, "purpose": purpose},
     )
     return share
@@ -434,7 +436,7 @@ async def revoke_share(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="share.revoked",
+        kind=EventKind.SHARE_REVOKED,
         detail={"goal": goal.text if goal else "", "with": names.get(share.id, "")},
     )
 

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput
+from server.domain.events import EventKind, record_event
 from server.domain.instruments import InstrumentDef
 from server.domain.models import Assessment, AssessmentKind, Perspective, Rating, utcnow
 from server.domain.policy import Actor, Relation
 from server.domain.text import clean, refused
-from server.domain.timeline import record_event
 
 MAX_NOTE = 300
 # A difference of this many steps between the household's and the regisseur's score is worth talking about.
@@ -98,7 +98,7 @@ async def start_assessment(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="assessment.started",
+        kind=EventKind.ASSESSMENT_STARTED,
         detail={"assessment_kind": str(kind), "perspective": str(perspective)},
     )
     return assessment
@@ -153,7 +153,7 @@ async def rate(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="rating.set",
+        kind=EventKind.RATING_SET,
         detail={"domain": instrument.domain_name(domain_key), "score": value, "perspective": str(perspective)},
     )
     return rating

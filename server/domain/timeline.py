@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import Person, TimelineEvent
-
-
-async def record_event(
-    session: AsyncSession,
-    *,
-    household_id: uuid.UUID,
-    actor: Person | None,
-    kind: str,
-    detail: dict[str, Any] | None = None,
-) -> TimelineEvent:
-    event = TimelineEvent(
-        household_id=household_id,
-        actor_id=actor.id if actor else None,
-        kind=kind,
-        detail={"actor_name": actor.display_name if actor else "", **(detail or {})},
-    )
-    session.add(event)
-    await session.flush()
-    return event
+from server.domain.models import TimelineEvent
 
 
 async def events_for(session: AsyncSession, household_id: uuid.UUID, limit: int = 100) -> list[TimelineEvent]:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
+from server.domain.events import EventKind, record_event
 from server.domain.models import (
     ActionStatus,
     HelpOffer,
@@ -40,7 +41,6 @@ from server.domain.models import (
 from server.domain.policy import Actor
 from server.domain.rows import get_in_household
 from server.domain.text import check, clean, refused
-from server.domain.timeline import record_event
 
 MAX_WHAT = 300
 MAX_WHEN = 120
@@ -112,7 +112,9 @@ async def publish(
     )
     db.add(request)
     await db.flush()
-    await record_event(db, household_id=household_id, actor=actor.person, kind="help.published", detail={"what": what})
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_PUBLISHED, detail={"what": what}
+    )
     return request
 
 
@@ -224,7 +226,7 @@ async def offer(db: AsyncSession, actor: Actor, request_id: uuid.UUID, message: 
         db,
         household_id=request.household_id,
         actor=actor.person,
-        kind="help.offered",
+        kind=EventKind.HELP_OFFERED,
         detail={"what": request.what, "organisation": organisation.name},
     )
     return made
@@ -252,7 +254,7 @@ async def decide(
         chosen.status = HelpOfferStatus.DECLINED
         await db.flush()
         await record_event(
-            db, household_id=household_id, actor=actor.person, kind="help.declined", detail={"volunteer": name}
+            db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_DECLINED, detail={"volunteer": name}
         )
         return request
     for other in await db.scalars(
@@ -274,7 +276,7 @@ async def decide(
         db,
         household_id=household_id,
         actor=actor.person,
-        kind="help.accepted",
+        kind=EventKind.HELP_ACCEPTED,
         detail={"volunteer": name, "what": request.what},
     )
     await record_involvement(db, household_id)
@@ -317,7 +319,7 @@ async def mark_done(db: AsyncSession, actor: Actor, household_id: uuid.UUID, req
     request.done_at = utcnow()
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="help.done", detail={"what": request.what}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_DONE, detail={"what": request.what}
     )
     return request
 
@@ -335,7 +337,7 @@ async def confirm(db: AsyncSession, actor: Actor, household_id: uuid.UUID, reque
         action.status = ActionStatus.GEDAAN
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="help.confirmed", detail={"what": request.what}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_CONFIRMED, detail={"what": request.what}
     )
     return request
 
@@ -351,7 +353,7 @@ async def withdraw(db: AsyncSession, actor: Actor, household_id: uuid.UUID, requ
         action.assigned_person_id = None
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind="help.withdrawn", detail={"what": request.what}
+        db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_WITHDRAWN, detail={"what": request.what}
     )
     await record_involvement(db, household_id)
     return request

@@ -117,13 +117,6 @@ async def issue_member_link(
     link = await enrolment.issue(
         db_session, person=person, created_by=actor.person, origin=request.app.state.settings.origin
     )
-    await timeline.record_event(
-        db_session,
-        household_id=household_id,
-        actor=actor.person,
-        kind="person.link_issued",
-        detail={"person_name": person.display_name},
-    )
     remember_link(request, link, back=f"/huishoudens/{household_id}")
     return see_other(f"/huishoudens/{household_id}/link")
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+from server.domain.events import EventKind
 from server.domain.models import (
     AccessLogEntry,
     ActionStatus,
@@ -230,25 +231,25 @@ def timeline_sentence(event: TimelineEvent) -> str:
     detail: dict[str, Any] = event.detail or {}
     who = detail.get("actor_name") or _("Iemand")
     kind = event.kind
-    if kind == "household.registered":
+    if kind == EventKind.HOUSEHOLD_REGISTERED:
         return _("%(who)s heeft jullie huishouden aangemeld.") % {"who": who}
-    if kind == "trajectory.phase":
+    if kind == EventKind.TRAJECTORY_PHASE:
         return _("%(who)s zette de fase van %(from)s naar %(to)s.") % {
             "who": who,
             "from": phase_label(str(detail.get("from", ""))),
             "to": phase_label(str(detail.get("to", ""))),
         }
-    if kind == "person.link_issued":
+    if kind == EventKind.PERSON_LINK_ISSUED:
         return _("%(who)s maakte een nieuwe aanmeldlink voor %(name)s.") % {
             "who": who,
             "name": detail.get("person_name", ""),
         }
-    if kind == "person.recovered":
+    if kind == EventKind.PERSON_RECOVERED:
         return _("%(name)s gebruikte een herstellink van %(who)s. De oude passkeys van %(name)s werken niet meer.") % {
             "who": who,
             "name": detail.get("person_name", ""),
         }
-    if kind == "person.passkeys_revoked":
+    if kind == EventKind.PERSON_PASSKEYS_REVOKED:
         return _("%(who)s zette de passkeys van %(name)s uit.") % {"who": who, "name": detail.get("person_name", "")}
     plan_sentence = _plan_sentence(kind, who, detail)
     if plan_sentence:
@@ -258,34 +259,34 @@ def timeline_sentence(event: TimelineEvent) -> str:
 
 def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     values = {"who": who, **{k: v for k, v in detail.items() if isinstance(v, str | int)}}
-    templates = {
-        "goal.created": _("%(who)s schreef een doel bij %(domain)s: \u201c%(goal)s\u201d."),
-        "goal.updated": _("%(who)s paste het doel \u201c%(goal)s\u201d aan."),
-        "action.created": _("%(who)s voegde een actie toe: \u201c%(action)s\u201d."),
-        "action.updated": _("%(who)s paste de actie \u201c%(action)s\u201d aan."),
-        "action.ticked": _("%(who)s vinkte \u201c%(action)s\u201d af."),
-        "action.unticked": _("%(who)s zette \u201c%(action)s\u201d terug op niet gedaan."),
-        "share.created": _("%(who)s deelde het doel \u201c%(goal)s\u201d met %(with)s, om: %(purpose)s."),
-        "share.revoked": _("%(who)s stopte met delen van \u201c%(goal)s\u201d met %(with)s."),
-        "rating.set": _("%(who)s gaf %(domain)s een %(score)s."),
-        "help.published": _("%(who)s vroeg vrijwilligers om hulp bij: \u201c%(what)s\u201d."),
-        "help.offered": _("%(who)s (%(organisation)s) bood hulp aan bij: \u201c%(what)s\u201d."),
-        "help.accepted": _("%(who)s nam het aanbod van %(volunteer)s aan voor: \u201c%(what)s\u201d."),
-        "help.declined": _("%(who)s zei nee tegen het aanbod van %(volunteer)s."),
-        "help.done": _("%(who)s meldde: \u201c%(what)s\u201d is gedaan."),
-        "help.confirmed": _("%(who)s bevestigde dat \u201c%(what)s\u201d gedaan is."),
-        "help.withdrawn": _("%(who)s trok de hulpvraag \u201c%(what)s\u201d in."),
-        "network.added": _("%(who)s zette %(name)s op de netwerkkaart."),
-        "network.updated": _("%(who)s paste %(name)s aan op de netwerkkaart."),
-        "network.withdrawn": _("%(who)s trok de toegang van %(name)s tot jullie plan in."),
-        "network.left": _("%(name)s doet niet meer mee met jullie plan."),
-        "action.noted": _("%(who)s schreef bij \u201c%(action)s\u201d: %(note)s"),
+    templates: dict[str, str] = {
+        EventKind.GOAL_CREATED: _("%(who)s schreef een doel bij %(domain)s: \u201c%(goal)s\u201d."),
+        EventKind.GOAL_UPDATED: _("%(who)s paste het doel \u201c%(goal)s\u201d aan."),
+        EventKind.ACTION_CREATED: _("%(who)s voegde een actie toe: \u201c%(action)s\u201d."),
+        EventKind.ACTION_UPDATED: _("%(who)s paste de actie \u201c%(action)s\u201d aan."),
+        EventKind.ACTION_TICKED: _("%(who)s vinkte \u201c%(action)s\u201d af."),
+        EventKind.ACTION_UNTICKED: _("%(who)s zette \u201c%(action)s\u201d terug op niet gedaan."),
+        EventKind.SHARE_CREATED: _("%(who)s deelde het doel \u201c%(goal)s\u201d met %(with)s, om: %(purpose)s."),
+        EventKind.SHARE_REVOKED: _("%(who)s stopte met delen van \u201c%(goal)s\u201d met %(with)s."),
+        EventKind.RATING_SET: _("%(who)s gaf %(domain)s een %(score)s."),
+        EventKind.HELP_PUBLISHED: _("%(who)s vroeg vrijwilligers om hulp bij: \u201c%(what)s\u201d."),
+        EventKind.HELP_OFFERED: _("%(who)s (%(organisation)s) bood hulp aan bij: \u201c%(what)s\u201d."),
+        EventKind.HELP_ACCEPTED: _("%(who)s nam het aanbod van %(volunteer)s aan voor: \u201c%(what)s\u201d."),
+        EventKind.HELP_DECLINED: _("%(who)s zei nee tegen het aanbod van %(volunteer)s."),
+        EventKind.HELP_DONE: _("%(who)s meldde: \u201c%(what)s\u201d is gedaan."),
+        EventKind.HELP_CONFIRMED: _("%(who)s bevestigde dat \u201c%(what)s\u201d gedaan is."),
+        EventKind.HELP_WITHDRAWN: _("%(who)s trok de hulpvraag \u201c%(what)s\u201d in."),
+        EventKind.NETWORK_ADDED: _("%(who)s zette %(name)s op de netwerkkaart."),
+        EventKind.NETWORK_UPDATED: _("%(who)s paste %(name)s aan op de netwerkkaart."),
+        EventKind.NETWORK_WITHDRAWN: _("%(who)s trok de toegang van %(name)s tot jullie plan in."),
+        EventKind.NETWORK_LEFT: _("%(name)s doet niet meer mee met jullie plan."),
+        EventKind.ACTION_NOTED: _("%(who)s schreef bij \u201c%(action)s\u201d: %(note)s"),
     }
-    if kind == "network.invited":
+    if kind == EventKind.NETWORK_INVITED:
         if detail.get("action"):
             return _("%(who)s nodigde %(name)s uit voor: \u201c%(action)s\u201d.") % values
         return _("%(who)s nodigde %(name)s uit om mee te kijken met jullie plan.") % values
-    if kind == "assessment.started":
+    if kind == EventKind.ASSESSMENT_STARTED:
         return _("%(who)s begon een nieuwe meting: %(kind)s.") % {
             "who": who,
             "kind": assessment_kind_label(str(detail.get("assessment_kind", ""))),

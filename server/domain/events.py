@@ -1,0 +1,73 @@
+"""What happens in a household's dossier: one enumeration of event kinds, and the one way to record an event.
+
+Recording an event writes the timeline entry the household reads and, in the same transaction, a row in the
+outbox. The outbox is the seam for every "after a change, tell someone" rule (push, in-app messages): a
+worker reads it later; no use case or route calls a sender itself. Events carry names and short texts for
+the timeline; the outbox row keeps the kind, the household and who did it, so that a message can be made
+without personal data.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.models import OutboxMessage, Person, TimelineEvent, utcnow
+
+
+class EventKind(enum.StrEnum):
+    HOUSEHOLD_REGISTERED = "household.registered"
+    TRAJECTORY_PHASE = "trajectory.phase"
+    PERSON_LINK_ISSUED = "person.link_issued"
+    PERSON_PASSKEYS_REVOKED = "person.passkeys_revoked"
+    PERSON_RECOVERED = "person.recovered"
+    GOAL_CREATED = "goal.created"
+    GOAL_UPDATED = "goal.updated"
+    ACTION_CREATED = "action.created"
+    ACTION_UPDATED = "action.updated"
+    ACTION_TICKED = "action.ticked"
+    ACTION_UNTICKED = "action.unticked"
+    ACTION_NOTED = "action.noted"
+    SHARE_CREATED = "share.created"
+    SHARE_REVOKED = "share.revoked"
+    ASSESSMENT_STARTED = "assessment.started"
+    RATING_SET = "rating.set"
+    NETWORK_ADDED = "network.added"
+    NETWORK_UPDATED = "network.updated"
+    NETWORK_INVITED = "network.invited"
+    NETWORK_WITHDRAWN = "network.withdrawn"
+    NETWORK_LEFT = "network.left"
+    HELP_PUBLISHED = "help.published"
+    HELP_OFFERED = "help.offered"
+    HELP_ACCEPTED = "help.accepted"
+    HELP_DECLINED = "help.declined"
+    HELP_DONE = "help.done"
+    HELP_CONFIRMED = "help.confirmed"
+    HELP_WITHDRAWN = "help.withdrawn"
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    household_id: uuid.UUID,
+    actor: Person | None,
+    kind: EventKind,
+    detail: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    now = utcnow()
+    event = TimelineEvent(
+        household_id=household_id,
+        actor_id=actor.id if actor else None,
+        kind=kind.value,
+        detail={"actor_name": actor.display_name if actor else "", **(detail or {})},
+        created_at=now,
+    )
+    session.add(event)
+    session.add(
+        OutboxMessage(kind=kind.value, household_id=household_id, actor_id=actor.id if actor else None, created_at=now)
+    )
+    await session.flush()
+    return event
