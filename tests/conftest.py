@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -21,11 +20,11 @@ from server.config import Settings
 from server.db import make_engine
 from server.domain.models import Municipality
 from server.migrate import upgrade
+from tests.forms import csrf_token, submit_form
 
 PG_URL = os.environ.get("ONSPLAN_TEST_DATABASE_URL", "")
 BACKEND = "postgresql" if PG_URL else "sqlite"
 TEST_ORIGIN = "http://testserver.local"
-CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -97,20 +96,23 @@ async def db(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "the page has no form with a CSRF token"
-    return match.group(1)
+    """The page's CSRF token, for the few tests that send what no form on the page would (a forged action,
+    a post the page offers no form for); everything else goes through ``submit``."""
+    return csrf_token(html, TEST_ORIGIN + "/")
 
 
 @pytest.fixture
 def submit(client: AsyncTestClient[Litestar]) -> Callable[..., Any]:
-    """Open the page with the form, take its CSRF token, and post the form as a browser would."""
+    """Open the page, find the form whose action is ``action``, fill in ``data`` and send it as a browser
+    would: the form's hidden fields and defaults, its method and its action (see tests/forms.py).
 
-    async def _submit(page: str, action: str, data: dict[str, Any], **kwargs: Any) -> Any:
-        page_response = await client.get(page)
-        assert page_response.status_code == 200, page_response.text
-        form = {"_csrf_token": csrf_from(page_response.text), **data}
-        return await client.post(action, data=form, follow_redirects=False, **kwargs)
+    ``page`` is a path to open, or a page already open (a response), as a form a person left open is.
+    A field the form does not have, a value not among its options or a changed hidden field fails the test
+    unless it says ``hostile=True``; ``button`` picks the button to click by its text, ``index`` one of
+    several forms with the same action, ``htmx=True`` sends it as htmx does."""
+
+    async def _submit(page: Any, action: str | None = None, data: dict[str, Any] | None = None, **options: Any) -> Any:
+        return await submit_form(client, page, action, data, **options)
 
     return _submit
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -138,7 +139,9 @@ async def test_answer_for_another_origin_is_refused(client: AsyncTestClient[Lite
     assert (await client.get("/mijn", follow_redirects=False)).status_code == 303
 
 
-async def test_session_id_changes_at_sign_in_and_sign_out(client: AsyncTestClient[Litestar], db: AsyncSession) -> None:
+async def test_session_id_changes_at_sign_in_and_sign_out(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
     world = await make_world(db)
     _household, (sanne,) = await make_household(db, world.regisseur)
     passkey = await signed_in_as(client, db, sanne)
@@ -152,9 +155,7 @@ async def test_session_id_changes_at_sign_in_and_sign_out(client: AsyncTestClien
     assert before != after
     assert (await client.get("/mijn")).status_code == 200
 
-    page = await client.get("/mijn")
-    token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
-    out = await client.post("/uitloggen", data={"_csrf_token": token}, follow_redirects=False)
+    out = await submit("/mijn", "/uitloggen")
     assert out.status_code == 303
     assert client.cookies["onsplan_session"] != after
     # The old session id is gone from the database: a stolen cookie is worthless after sign-out.
@@ -182,7 +183,9 @@ async def test_sign_in_is_rate_limited(settings: Settings) -> None:
     assert statuses == [200, 200, 200, 429]
 
 
-async def test_second_passkey_and_removing_one(client: AsyncTestClient[Litestar], db: AsyncSession) -> None:
+async def test_second_passkey_and_removing_one(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
     world = await make_world(db)
     _household, (sanne,) = await make_household(db, world.regisseur)
     await signed_in_as(client, db, sanne)
@@ -199,12 +202,12 @@ async def test_second_passkey_and_removing_one(client: AsyncTestClient[Litestar]
     assert "Laptop" in page.text and "Telefoon" in page.text
 
     keys = list(await db.scalars(select(Passkey).where(Passkey.person_id == sanne.id).order_by(Passkey.created_at)))
-    token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
-    removed = await client.post(f"/mijn/passkeys/{keys[0].id}/verwijderen", data={"_csrf_token": token})
+    removed = await submit(page, f"/mijn/passkeys/{keys[0].id}/verwijderen", follow_redirects=True)
     assert removed.status_code == 200
     assert "Telefoon" not in removed.text and "Laptop" in removed.text
 
     # The last one needs an explicit confirmation.
-    refused = await client.post(f"/mijn/passkeys/{keys[1].id}/verwijderen", data={"_csrf_token": token})
+    # Without ticking the box the form now shows.
+    refused = await submit(removed, f"/mijn/passkeys/{keys[1].id}/verwijderen", follow_redirects=True)
     assert "Dit is je laatste passkey" in refused.text
     assert await db.scalar(select(func.count()).select_from(Passkey).where(Passkey.person_id == sanne.id)) == 1

@@ -21,7 +21,7 @@ async def test_member_downloads_the_whole_dossier_as_json(
 ) -> None:
     _world, household, _anouk, goal = await member_with_plan(client, db, submit)
     await add_action(submit, household, goal, who_type="vrijwilliger")
-    await tap(client, household, "sociaal_netwerk", "2", note="Ik ken hier bijna niemand.")
+    await tap(submit, household, "sociaal_netwerk", "2", note="Ik ken hier bijna niemand.")
     response = await client.get(f"/huishoudens/{household.id}/dossier.json")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
@@ -60,7 +60,7 @@ async def test_member_downloads_a_readable_pdf(
     client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     _world, household, _anouk, _goal = await member_with_plan(client, db, submit)
-    await tap(client, household, "financien", "3")
+    await tap(submit, household, "financien", "3")
     response = await client.get(f"/huishoudens/{household.id}/dossier.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"

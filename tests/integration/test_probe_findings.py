@@ -25,6 +25,7 @@ from server.config import Settings
 from server.domain.models import AccessLogEntry, Goal, HelpOffer, HelpRequest, Passkey
 from tests.conftest import TEST_ORIGIN, csrf_from
 from tests.factories import enrol, make_household, make_world, sign_in, signed_in_as
+from tests.forms import open_form, send
 from tests.integration.test_network import grandmother_invited, sign_in_grandmother
 from tests.integration.test_plan import member_with_plan
 from tests.integration.test_volunteering import offer_as, published_request, volunteer
@@ -55,11 +56,9 @@ async def test_an_accepted_volunteer_sees_nobody_involved_and_a_network_member_o
     assert offer is not None
     client.cookies.clear()
     await signed_in_as(client, db, anouk)
-    requests_page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
-    accepted = await client.post(
+    accepted = await submit(
+        f"/huishoudens/{household.id}/hulpvragen",
         f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/accepteren",
-        data={"_csrf_token": csrf_from(requests_page.text)},
-        follow_redirects=False,
     )
     assert accepted.status_code == 303
     own_view = await client.get(f"/huishoudens/{household.id}")
@@ -106,9 +105,7 @@ async def test_a_professionals_recovery_link_needs_a_second_person_and_ends_the_
     token = found.group(1)
     # The admin cannot approve her own link, nor make one for herself.
     assert "Er wachten geen herstellinks op jou." in (await client.get("/herstellinks")).text
-    own = await client.post(
-        f"/beheer/mensen/{world.admin.id}/link", data={"_csrf_token": csrf_from(shown.text)}, follow_redirects=False
-    )
+    own = await submit("/beheer/mensen", f"/beheer/mensen/{world.admin.id}/link")
     assert own.status_code == 403
 
     client.cookies.clear()
@@ -230,21 +227,30 @@ async def test_a_refused_rating_a_refused_assessment_and_a_conflict_shown_to_the
     scores = f"/huishoudens/{household_id}/scores"
 
     before = await looks(db)
-    refused = await submit(scores, f"{scores}/leefgebied/financien", {"score": "9"})
+    # No button on the page sends a 9: sent as a hostile client would.
+    refused = await submit(scores, f"{scores}/leefgebied/financien", {"score": "9"}, hostile=True)
     assert refused.status_code == 400
     assert await looks(db) == before + 2  # the scores page the form came from, and the refusal
 
     before = await looks(db)
-    refused = await submit(scores, f"/huishoudens/{household_id}/metingen", {"kind": "onbekend", "held_on": ""})
+    # The scores page offers a new assessment only once there is one: this post is made by hand.
+    page = await client.get(scores)
+    refused = await client.post(
+        f"/huishoudens/{household_id}/metingen",
+        data={"_csrf_token": csrf_from(page.text), "kind": "onbekend", "held_on": ""},
+        follow_redirects=False,
+    )
     assert refused.status_code == 400
     assert await looks(db) == before + 2
 
     edit = f"/huishoudens/{household_id}/plan/doelen/{goal_id}/bewerken"
     before = await looks(db)
+    # A version older than the page's, as from a form opened before someone else saved.
     conflict = await submit(
         edit,
         f"/huishoudens/{household_id}/plan/doelen/{goal_id}",
         {"domain_key": domain_key, "text": "Iets anders", "horizon": "eerst", "target_score": "", "version": "0"},
+        hostile=True,
     )
     assert conflict.status_code == 409
     assert await looks(db) == before + 2
@@ -260,21 +266,15 @@ async def test_two_people_saving_the_same_goal_at_once_get_one_success_and_one_c
     goal_id = goal.id
     edit = f"/huishoudens/{household.id}/plan/doelen/{goal.id}/bewerken"
     target = f"/huishoudens/{household.id}/plan/doelen/{goal.id}"
-    anouk_form = csrf_from((await client.get(edit)).text)
+    anouk_form = await open_form(client, edit, target)
     # The regisseur's browser reaches a second app process on the same database.
     async with AsyncTestClient(app=create_app(settings), base_url=TEST_ORIGIN) as regisseur:
         await signed_in_as(regisseur, db, world.regisseur)
-        regisseur_form = csrf_from((await regisseur.get(edit)).text)
+        regisseur_form = await open_form(regisseur, edit, target)
         base = {"domain_key": goal.domain_key, "horizon": "eerst", "target_score": "", "version": str(goal.version)}
         answers = await asyncio.gather(
-            client.post(
-                target, data={**base, "_csrf_token": anouk_form, "text": "Versie van Anouk"}, follow_redirects=False
-            ),
-            regisseur.post(
-                target,
-                data={**base, "_csrf_token": regisseur_form, "text": "Versie van Fatima"},
-                follow_redirects=False,
-            ),
+            send(client, anouk_form, {**base, "text": "Versie van Anouk"}),
+            send(regisseur, regisseur_form, {**base, "text": "Versie van Fatima"}),
         )
     assert sorted(a.status_code for a in answers) == [303, 409]
     version_before = int(base["version"])
@@ -326,7 +326,7 @@ async def test_offering_on_a_taken_card_answers_like_an_unknown_card(
     request.status = "accepted"
     await db.commit()
     kees = await volunteer(db, world, "Kees")
-    board, taken = await offer_as(client, db, kees)
+    board, taken = await offer_as(client, db, kees, card_shown=False)
     unknown = await client.post(
         f"/taken/{uuid.uuid4()}/aanbieden", data={"_csrf_token": csrf_from(board.text)}, follow_redirects=False
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -17,16 +18,20 @@ from tests.factories import make_household, make_world, signed_in_as
 ZRM = built_in()["zrm11"]
 
 
-async def tap(client: AsyncTestClient[Litestar], household: Household, domain: str, score: str, **extra: str) -> object:
-    page = await client.get(f"/huishoudens/{household.id}/scores")
-    data = {"_csrf_token": csrf_from(page.text), "score": score, **extra}
-    return await client.post(
-        f"/huishoudens/{household.id}/scores/leefgebied/{domain}", data=data, follow_redirects=False
+async def tap(
+    submit: Any, household: Household, domain: str, score: str, *, hostile: bool = False, **extra: str
+) -> Any:
+    """Tap the score button of a leefgebied on the scores page (with what was typed in its note)."""
+    return await submit(
+        f"/huishoudens/{household.id}/scores",
+        f"/huishoudens/{household.id}/scores/leefgebied/{domain}",
+        {"score": score, **extra},
+        hostile=hostile,
     )
 
 
 async def test_member_rates_every_leefgebied_with_one_tap_each(
-    client: AsyncTestClient[Litestar], db: AsyncSession
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world = await make_world(db)
     household, (anouk,) = await make_household(db, world.regisseur)
@@ -38,8 +43,8 @@ async def test_member_rates_every_leefgebied_with_one_tap_each(
     assert "acute problematiek" in page.text and "volledig zelfredzaam" in page.text
 
     for index, domain in enumerate(ZRM.domains):
-        response = await tap(client, household, domain.key, str(index % 5 + 1))
-        assert response.status_code == 303  # type: ignore[attr-defined]
+        response = await tap(submit, household, domain.key, str(index % 5 + 1))
+        assert response.status_code == 303
     assessment = await db.scalar(select(Assessment).where(Assessment.household_id == household.id))
     assert assessment is not None
     assert assessment.kind == AssessmentKind.NULMETING
@@ -51,16 +56,16 @@ async def test_member_rates_every_leefgebied_with_one_tap_each(
 
 
 async def test_a_tap_with_htmx_answers_the_leefgebied_fragment_with_the_explanation(
-    client: AsyncTestClient[Litestar], db: AsyncSession
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world = await make_world(db)
     household, (anouk,) = await make_household(db, world.regisseur)
     await signed_in_as(client, db, anouk)
-    page = await client.get(f"/huishoudens/{household.id}/scores")
-    response = await client.post(
+    response = await submit(
+        f"/huishoudens/{household.id}/scores",
         f"/huishoudens/{household.id}/scores/leefgebied/financien",
-        data={"_csrf_token": csrf_from(page.text), "score": "2", "note": "De huur is te hoog."},
-        headers={"hx-request": "true"},
+        {"score": "2", "note": "De huur is te hoog."},
+        htmx=True,
     )
     assert response.status_code == 200
     assert "<html" not in response.text
@@ -71,37 +76,43 @@ async def test_a_tap_with_htmx_answers_the_leefgebied_fragment_with_the_explanat
 
 
 async def test_scores_outside_the_scale_and_unknown_leefgebieden_are_refused(
-    client: AsyncTestClient[Litestar], db: AsyncSession
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world = await make_world(db)
     household, (anouk,) = await make_household(db, world.regisseur)
     await signed_in_as(client, db, anouk)
-    too_high = await tap(client, household, "financien", "6", note="Mijn uitleg")
-    assert too_high.status_code == 400  # type: ignore[attr-defined]
-    assert "Kies een score van 1 tot en met 5" in too_high.text  # type: ignore[attr-defined]
-    assert "Mijn uitleg" in too_high.text  # type: ignore[attr-defined]
-    not_a_number = await tap(client, household, "financien", "veel")
-    assert not_a_number.status_code == 400  # type: ignore[attr-defined]
-    unknown = await tap(client, household, "toverkunst", "3")
-    assert unknown.status_code == 404  # type: ignore[attr-defined]
-    overlong = await tap(client, household, "financien", "3", note="x" * 301)
-    assert overlong.status_code == 400  # type: ignore[attr-defined]
+    # No button on the page sends these scores or notes: each is sent as a hostile client would.
+    too_high = await tap(submit, household, "financien", "6", note="Mijn uitleg", hostile=True)
+    assert too_high.status_code == 400
+    assert "Kies een score van 1 tot en met 5" in too_high.text
+    assert "Mijn uitleg" in too_high.text
+    not_a_number = await tap(submit, household, "financien", "veel", hostile=True)
+    assert not_a_number.status_code == 400
+    page = await client.get(f"/huishoudens/{household.id}/scores")
+    unknown = await client.post(
+        f"/huishoudens/{household.id}/scores/leefgebied/toverkunst",
+        data={"_csrf_token": csrf_from(page.text), "score": "3"},
+        follow_redirects=False,
+    )
+    assert unknown.status_code == 404
+    overlong = await tap(submit, household, "financien", "3", note="x" * 301, hostile=True)
+    assert overlong.status_code == 400
     assert await db.scalar(select(func.count()).select_from(Rating)) == 0
 
 
 async def test_household_and_regisseur_scores_side_by_side_with_the_difference_pointed_out(
-    client: AsyncTestClient[Litestar], db: AsyncSession
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world = await make_world(db)
     household, (anouk,) = await make_household(db, world.regisseur)
     await signed_in_as(client, db, anouk)
-    await tap(client, household, "financien", "4")
-    await tap(client, household, "huisvesting", "3")
+    await tap(submit, household, "financien", "4")
+    await tap(submit, household, "huisvesting", "3")
 
     client.cookies.clear()
     await signed_in_as(client, db, world.regisseur)
-    await tap(client, household, "financien", "2")
-    await tap(client, household, "huisvesting", "2")
+    await tap(submit, household, "financien", "2")
+    await tap(submit, household, "huisvesting", "2")
     page = await client.get(f"/huishoudens/{household.id}/scores")
     assert "Huishouden: 4" in page.text and "Regisseur: 2" in page.text
     assert page.text.count("Bespreek het in jullie volgende gesprek") == 1
@@ -111,30 +122,23 @@ async def test_household_and_regisseur_scores_side_by_side_with_the_difference_p
 
 
 async def test_a_new_assessment_keeps_the_history_and_the_charts_show_both(
-    client: AsyncTestClient[Litestar], db: AsyncSession
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
     world = await make_world(db)
     household, (anouk,) = await make_household(db, world.regisseur)
     await signed_in_as(client, db, anouk)
-    await tap(client, household, "financien", "1")
-    page = await client.get(f"/huishoudens/{household.id}/scores")
-    token = csrf_from(page.text)
+    await tap(submit, household, "financien", "1")
+    scores = f"/huishoudens/{household.id}/scores"
+    assessments = f"/huishoudens/{household.id}/metingen"
 
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    refused = await client.post(
-        f"/huishoudens/{household.id}/metingen",
-        data={"_csrf_token": token, "kind": "tussenevaluatie", "held_on": future},
-    )
+    refused = await submit(scores, assessments, {"kind": "tussenevaluatie", "held_on": future})
     assert refused.status_code == 400
     assert "niet in de toekomst" in refused.text
 
-    started = await client.post(
-        f"/huishoudens/{household.id}/metingen",
-        data={"_csrf_token": token, "kind": "tussenevaluatie", "held_on": ""},
-        follow_redirects=False,
-    )
+    started = await submit(scores, assessments, {"kind": "tussenevaluatie", "held_on": ""})
     assert started.status_code == 303
-    await tap(client, household, "financien", "3")
+    await tap(submit, household, "financien", "3")
     kinds = list(await db.scalars(select(Assessment.kind).order_by(Assessment.created_at)))
     assert kinds == ["nulmeting", "tussenevaluatie"]
     scores = list(await db.scalars(select(Rating.score).order_by(Rating.updated_at)))

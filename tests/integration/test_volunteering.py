@@ -26,6 +26,7 @@ from server.domain.models import (
 from server.domain.people import create_person
 from tests.conftest import csrf_from
 from tests.factories import World, signed_in_as
+from tests.forms import forms_on, submit_form
 from tests.integration.test_plan import add_action, member_with_plan
 
 ADDRESS = "Van Oldenbarneveltlaan 12"
@@ -70,16 +71,22 @@ async def published_request(
     return world, household, anouk, action
 
 
-async def offer_as(client: AsyncTestClient[Litestar], db: AsyncSession, person: Person, message: str = "") -> Any:
+async def offer_as(
+    client: AsyncTestClient[Litestar], db: AsyncSession, person: Person, message: str = "", *, card_shown: bool = True
+) -> Any:
+    """Sign in as ``person`` and offer help on the card of the help request. With ``card_shown=False`` the
+    board shows that person no card, so the offer can only be a hand-made post with the board's token."""
     client.cookies.clear()
     await signed_in_as(client, db, person)
     board = await client.get("/taken")
     request = await db.scalar(select(HelpRequest))
     assert request is not None
+    action = f"/taken/{request.id}/aanbieden"
+    if card_shown:
+        return board, await submit_form(client, board, action, {"message": message})
+    assert action not in [form.action for form in forms_on(board.text, str(board.url))]
     return board, await client.post(
-        f"/taken/{request.id}/aanbieden",
-        data={"_csrf_token": csrf_from(board.text), "message": message},
-        follow_redirects=False,
+        action, data={"_csrf_token": csrf_from(board.text), "message": message}, follow_redirects=False
     )
 
 
@@ -108,11 +115,7 @@ async def test_the_whole_path_from_card_to_confirmed_with_details_only_after_acc
     assert "Ik woon om de hoek." in requests_page.text
     offer = await db.scalar(select(HelpOffer))
     assert offer is not None
-    accepted = await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/accepteren",
-        data={"_csrf_token": csrf_from(requests_page.text)},
-        follow_redirects=False,
-    )
+    accepted = await submit(requests_page, f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/accepteren")
     assert accepted.status_code == 303
 
     client.cookies.clear()
@@ -124,22 +127,14 @@ async def test_the_whole_path_from_card_to_confirmed_with_details_only_after_acc
     assert "Anouk" in task.text and ADDRESS in task.text and "06-11122233" in task.text
     look = await db.scalar(select(AccessLogEntry).where(AccessLogEntry.actor_id == sem.id))
     assert look is not None and look.actor_role == "volunteer"
-    done = await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/{request.id}/gedaan",
-        data={"_csrf_token": csrf_from(task.text)},
-        follow_redirects=False,
-    )
+    done = await submit(task, f"/huishoudens/{household.id}/hulpvragen/{request.id}/gedaan")
     assert done.status_code == 303
 
     client.cookies.clear()
     await signed_in_as(client, db, anouk)
     page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
     assert "de vrijwilliger meldt: gedaan" in page.text
-    confirmed = await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/{request.id}/bevestigen",
-        data={"_csrf_token": csrf_from(page.text)},
-        follow_redirects=False,
-    )
+    confirmed = await submit(page, f"/huishoudens/{household.id}/hulpvragen/{request.id}/bevestigen")
     assert confirmed.status_code == 303
     await db.refresh(action)
     assert action.status == ActionStatus.GEDAAN
@@ -166,16 +161,9 @@ async def test_withdrawing_the_request_ends_the_volunteers_access_at_once(
 
     client.cookies.clear()
     await signed_in_as(client, db, anouk)
-    page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
-    token = csrf_from(page.text)
-    await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/accepteren", data={"_csrf_token": token}
-    )
-    withdrawn = await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/{request.id}/intrekken",
-        data={"_csrf_token": token},
-        follow_redirects=False,
-    )
+    requests_url = f"/huishoudens/{household.id}/hulpvragen"
+    await submit(requests_url, f"{requests_url}/aanbod/{offer.id}/accepteren")
+    withdrawn = await submit(requests_url, f"{requests_url}/{request.id}/intrekken")
     assert withdrawn.status_code == 303
     await db.refresh(action)
     assert action.assigned_person_id is None
@@ -198,7 +186,7 @@ async def test_volunteers_of_an_organisation_the_gemeente_does_not_work_with_see
     db.add(outside)
     await db.flush()
     kees = await volunteer(db, world, "Kees", outside)
-    board, offered = await offer_as(client, db, kees)
+    board, offered = await offer_as(client, db, kees, card_shown=False)
     assert "Een kind naar school brengen" not in board.text
     assert "werkt (nog) niet met deze gemeente samen" in board.text
     assert offered.status_code == 404
@@ -224,11 +212,8 @@ async def test_only_actions_for_a_volunteer_become_a_card_and_a_declined_offer_s
     assert offer is not None
     client.cookies.clear()
     await signed_in_as(client, db, anouk)
-    page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
-    declined = await client.post(
-        f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/afwijzen",
-        data={"_csrf_token": csrf_from(page.text)},
-        follow_redirects=False,
+    declined = await submit(
+        f"/huishoudens/{household.id}/hulpvragen", f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/afwijzen"
     )
     assert declined.status_code == 303
     await db.refresh(offer)
