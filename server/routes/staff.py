@@ -44,6 +44,7 @@ async def _admin_context(db: DbSession, actor: Actor, form: StaffInput, errors: 
         "volunteer_orgs": [o for o in organisations if o.kind == OrganisationKind.VOLUNTEER],
         "form": form,
         "errors": {k: _(v) for k, v in errors.items()},
+        "me": actor.id,
     }
 
 

@@ -105,7 +105,14 @@ async def test_a_professionals_recovery_link_needs_a_second_person_and_ends_the_
     token = found.group(1)
     # The admin cannot approve her own link, nor make one for herself.
     assert "Er wachten geen herstellinks op jou." in (await client.get("/herstellinks")).text
-    own = await submit("/beheer/mensen", f"/beheer/mensen/{world.admin.id}/link")
+    people_page = await client.get("/beheer/mensen")
+    assert f"/beheer/mensen/{world.admin.id}/link" not in people_page.text
+    assert "Dat ben jij" in people_page.text
+    own = await client.post(
+        f"/beheer/mensen/{world.admin.id}/link",
+        data={"_csrf_token": csrf_from(people_page.text)},
+        follow_redirects=False,
+    )
     assert own.status_code == 403
 
     client.cookies.clear()
