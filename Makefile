@@ -68,6 +68,7 @@ lint: install
 	$(BIN)/ruff check server tests e2e
 	$(BIN)/ruff format --check server tests e2e
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: install
 	@echo "== unit and integration tests on SQLite =="

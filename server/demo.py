@@ -19,6 +19,7 @@ from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
 from server.domain import instruments, network, plan, ratings, volunteering
+from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
     AssessmentKind,
@@ -34,43 +35,13 @@ from server.domain.models import (
     PlanAction,
     ReferralSource,
     Role,
-    RoleAssignment,
     Team,
     Trajectory,
     utcnow,
 )
 from server.domain.people import create_person
 from server.domain.policy import Actor, Relation, actor_for
-from server.i18n import gettext as _
-
-DEMO_SLUG = "woerden"
-
-# (display name, role, label shown on the demo start page). The first person of each role is the one a
-# visitor can become; the labels are interface text.
-DEMO_PEOPLE: tuple[tuple[str, Role], ...] = (
-    ("Anouk", Role.HOUSEHOLD_MEMBER),
-    ("Fatima", Role.REGISSEUR),
-    ("Ruud", Role.PARTNER_PROFESSIONAL),
-    ("Sem", Role.VOLUNTEER),
-    ("Karin", Role.TEAM_LEAD),
-    ("Bram", Role.ADMIN),
-    ("Ria", Role.VOLUNTEER_COORDINATOR),
-    ("Oma Ineke", Role.NETWORK_MEMBER),
-)
-
-
-def demo_label(role: Role) -> str:
-    labels = {
-        Role.HOUSEHOLD_MEMBER: _("huishouden"),
-        Role.REGISSEUR: _("regisseur"),
-        Role.PARTNER_PROFESSIONAL: _("professional van MEE"),
-        Role.VOLUNTEER: _("vrijwilliger"),
-        Role.TEAM_LEAD: _("teamleider"),
-        Role.ADMIN: _("functioneel beheerder"),
-        Role.VOLUNTEER_COORDINATOR: _("coördinator vrijwilligers"),
-        Role.NETWORK_MEMBER: _("uit het netwerk"),
-    }
-    return labels[role]
+from server.views.presenters import demo_label
 
 
 @dataclass
@@ -103,20 +74,6 @@ async def _with_session(settings: Settings, work: Callable[[AsyncSession], Await
             return await work(session)
     finally:
         await engine.dispose()
-
-
-async def demo_people(db: AsyncSession) -> list[tuple[str, Person]]:
-    """The people a visitor of the demo can become, with the label shown for each."""
-    municipality_id = await db.scalar(select(Municipality.id).where(Municipality.slug == DEMO_SLUG))
-    if municipality_id is None:
-        return []
-    rows = await db.execute(
-        select(Person, RoleAssignment.role)
-        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(Person.municipality_id == municipality_id, RoleAssignment.revoked_at.is_(None))
-    )
-    found = {(person.display_name, str(role)): person for person, role in rows.tuples()}
-    return [(demo_label(role), found[(name, role.value)]) for name, role in DEMO_PEOPLE if (name, role.value) in found]
 
 
 @dataclass
@@ -453,9 +410,9 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoR
                 await step(db, world, households)
             created = True
         result = DemoResult(created=created)
-        for label, person in await demo_people(db):
+        for role, person in await demo_people(db):
             link = await enrolment.issue(db, person=person, created_by=None, origin=settings.origin)
-            result.links.append((person.display_name, label, link.url))
+            result.links.append((person.display_name, demo_label(role), link.url))
         return result
 
     outcome = await _with_session(settings, work)

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 
 from server.auth import enrolment
 from server.config import Settings
+from server.domain.demo_people import demo_people
 from server.domain.errors import NotFound
 from server.domain.policy import PUBLIC
 from server.routes.deps import DbSession
@@ -25,8 +26,6 @@ async def demo_link(
     settings: Settings = request.app.state.settings
     if not settings.demo_mode:
         raise NotFound
-    from server.demo import demo_people  # demo data code is loaded only in demo mode
-
     person = next((p for _label, p in await demo_people(db_session) if p.id == person_id), None)
     if person is None:
         raise NotFound

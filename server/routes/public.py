@@ -11,8 +11,10 @@ from litestar.response import File, Template
 from sqlalchemy import text
 
 from server.config import Settings
+from server.domain.demo_people import demo_people
 from server.domain.policy import PUBLIC
 from server.routes.deps import DbSession
+from server.views.presenters import demo_label
 from server.web import SERVICE_WORKER_PATH, StaticManifest, render
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -23,9 +25,7 @@ async def start_page(request: Request[Any, Any, Any], db_session: DbSession) -> 
     settings: Settings = request.app.state.settings
     demo = []
     if settings.demo_mode and request.state.actor is None:
-        from server.demo import demo_people  # demo data code is loaded only in demo mode
-
-        demo = [(label, person) for label, person in await demo_people(db_session)]
+        demo = [(demo_label(role), person) for role, person in await demo_people(db_session)]
     return render(
         request,
         "pages/public/start.html",

@@ -309,3 +309,18 @@ def plan_labels() -> dict[str, Any]:
         "writer_label": writer_label,
         "day": day,
     }
+
+
+def demo_label(role: Role) -> str:
+    """How the demo start page names each person a visitor can become."""
+    labels = {
+        Role.HOUSEHOLD_MEMBER: _("huishouden"),
+        Role.REGISSEUR: _("regisseur"),
+        Role.PARTNER_PROFESSIONAL: _("professional van MEE"),
+        Role.VOLUNTEER: _("vrijwilliger"),
+        Role.TEAM_LEAD: _("teamleider"),
+        Role.ADMIN: _("functioneel beheerder"),
+        Role.VOLUNTEER_COORDINATOR: _("coördinator vrijwilligers"),
+        Role.NETWORK_MEMBER: _("uit het netwerk"),
+    }
+    return labels[role]
