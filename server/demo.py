@@ -18,29 +18,32 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
-from server.domain import instruments, network, plan, ratings, volunteering
 from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
-    AssessmentKind,
-    Goal,
     Household,
     Member,
     Municipality,
-    NetworkPerson,
     Organisation,
     OrganisationKind,
     Person,
     Phase,
-    PlanAction,
     ReferralSource,
     Role,
     Team,
     Trajectory,
     utcnow,
 )
+from server.domain.network import service as network
+from server.domain.network.model import NetworkPerson
 from server.domain.people import create_person
+from server.domain.plan import service as plan
+from server.domain.plan.model import Goal, PlanAction
 from server.domain.policy import Actor, Relation, actor_for
+from server.domain.ratings import instruments
+from server.domain.ratings import service as ratings
+from server.domain.ratings.model import AssessmentKind
+from server.domain.volunteering import service as volunteering
 from server.views.presenters import demo_label
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.app import create_app
 from server.config import Settings
 from server.db import make_engine
-from server.domain.models import Municipality
+from server.domain.tables import metadata
 from server.migrate import upgrade
 from tests.forms import csrf_token, submit_form
 
@@ -51,7 +51,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
     if PG_URL:
         engine = make_engine(Settings(database_url=PG_URL))
-        tables = [t.name for t in reversed(Municipality.metadata.sorted_tables)]
+        tables = [t.name for t in reversed(metadata.sorted_tables)]
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         await engine.dispose()

@@ -12,16 +12,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import enrolment
-from server.domain.models import (
-    Household,
-    Member,
-    Municipality,
-    Organisation,
-    OrganisationKind,
-    Person,
-    Role,
-    Team,
-)
+from server.domain.models import Household, Member, Municipality, Organisation, OrganisationKind, Person, Role, Team
 from server.domain.people import HouseholdInput, MemberInput, create_person, register_household
 from server.domain.policy import actor_for
 from tests.soft_authenticator import SoftPasskey

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import enrolment
-from server.domain import instruments, network, plan, volunteering
 from server.domain.models import (
     EnrolmentToken,
     Household,
@@ -24,15 +23,19 @@ from server.domain.models import (
     OrganisationKind,
     Passkey,
     Person,
-    PlanAction,
     Role,
     utcnow,
 )
-from server.domain.network import INFORMAL, NetworkPersonInput
+from server.domain.network import service as network
+from server.domain.network.service import INFORMAL, NetworkPersonInput
 from server.domain.people import create_person
-from server.domain.plan import ActionInput, GoalInput, ShareInput
+from server.domain.plan import service as plan
+from server.domain.plan.model import PlanAction
+from server.domain.plan.service import ActionInput, GoalInput, ShareInput
 from server.domain.policy import Actor, Relation, actor_for
-from server.domain.volunteering import HelpRequestInput
+from server.domain.ratings import instruments
+from server.domain.volunteering import service as volunteering
+from server.domain.volunteering.service import HelpRequestInput
 from tests.factories import TEST_ORIGIN, issue_link, make_household, make_world
 
 # The roles the matrix signs in as (and "anonymous": no session at all).

@@ -26,16 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, NotAllowed, NotFound
 from server.domain.events import EventKind, record_event
-from server.domain.models import (
-    PROFESSIONAL_ROLES,
-    AccountEvent,
-    EnrolmentToken,
-    Member,
-    Passkey,
-    Person,
-    Role,
-    utcnow,
-)
+from server.domain.models import PROFESSIONAL_ROLES, AccountEvent, EnrolmentToken, Member, Passkey, Person, Role, utcnow
 from server.domain.people import end_sessions
 from server.domain.policy import Actor
 

@@ -1,4 +1,4 @@
-"""Lists of households for professionals: the team lead's team list ("dat"-information only)."""
+"""Lists of households: a member's own, the regisseur's caseload, the team lead's team list ("dat" only)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.access_log import Look, record_look
-from server.domain.models import Household, Person, Phase, Role, Trajectory
+from server.domain.models import Household, Member, Person, Phase, Role, Trajectory
 from server.domain.policy import Actor, Relation
 
 TEAM_LIST_RESOURCE = "caseload.team"
@@ -40,3 +40,21 @@ async def team_list(db: AsyncSession, actor: Actor) -> list[TeamRow]:
     for household_id in dict.fromkeys(row.household_id for row in rows):
         await record_look(db, Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE))
     return rows
+
+
+async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
+    result = await session.scalars(
+        select(Household).join(Member, Member.household_id == Household.id).where(Member.person_id == actor.id)
+    )
+    return list(result)
+
+
+async def caseload(session: AsyncSession, actor: Actor) -> list[tuple[Household, Trajectory]]:
+    """The regisseur's own households with their open trajectory."""
+    result = await session.execute(
+        select(Household, Trajectory)
+        .join(Trajectory, Trajectory.household_id == Household.id)
+        .where(Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN)
+        .order_by(Household.name)
+    )
+    return [(h, t) for h, t in result.tuples()]

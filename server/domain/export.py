@@ -13,19 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import access_log, network, plan, ratings, timeline
+from server.domain import access_log, timeline
 from server.domain.errors import NotFound
-from server.domain.instruments import InstrumentDef
-from server.domain.models import (
-    AccessLogEntry,
-    Household,
-    NetworkPerson,
-    Person,
-    TimelineEvent,
-    Trajectory,
-    utcnow,
-)
+from server.domain.models import AccessLogEntry, Household, Person, TimelineEvent, Trajectory, utcnow
+from server.domain.network import service as network
+from server.domain.network.model import NetworkPerson
+from server.domain.plan import service as plan
 from server.domain.policy import Actor, Relation
+from server.domain.ratings import service as ratings
+from server.domain.ratings.instruments import InstrumentDef
 
 
 @dataclass

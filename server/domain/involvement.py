@@ -11,20 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import (
-    HelpRequest,
-    HelpRequestStatus,
-    Household,
-    Organisation,
-    Person,
-    Phase,
-    Role,
-    RoleAssignment,
-    Share,
-    Team,
-    Trajectory,
-)
+from server.domain.models import Household, Organisation, Person, Phase, Role, RoleAssignment, Team, Trajectory
+from server.domain.plan.model import Share
 from server.domain.policy import InvolvedView
+from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import (
-    PROFESSIONAL_ROLES,
-    HelpRequest,
-    HelpRequestStatus,
-    Household,
-    Member,
-    Person,
-    Phase,
-    Role,
-    RoleAssignment,
-    Share,
-    Trajectory,
-)
+from server.domain.models import PROFESSIONAL_ROLES, Household, Member, Person, Phase, Role, RoleAssignment, Trajectory
+from server.domain.plan.model import Share
+from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 
 PUBLIC = "public"
 
@@ -414,21 +404,3 @@ async def relations_to_household(session: AsyncSession, actor: Actor, household_
     if actor.has_role(Role.ADMIN):
         relations.add(Relation.ADMIN)
     return frozenset(relations)
-
-
-async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
-    result = await session.scalars(
-        select(Household).join(Member, Member.household_id == Household.id).where(Member.person_id == actor.id)
-    )
-    return list(result)
-
-
-async def caseload(session: AsyncSession, actor: Actor) -> list[tuple[Household, Trajectory]]:
-    """The regisseur's own households with their open trajectory."""
-    result = await session.execute(
-        select(Household, Trajectory)
-        .join(Trajectory, Trajectory.household_id == Household.id)
-        .where(Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN)
-        .order_by(Household.name)
-    )
-    return [(h, t) for h, t in result.tuples()]

@@ -9,10 +9,10 @@ from sqlalchemy.engine import Connection
 
 from server.config import Settings
 from server.db import make_engine
-from server.domain import models
+from server.domain.tables import metadata
 
 config = context.config
-target_metadata = models.Municipality.metadata
+target_metadata = metadata
 
 
 def _settings() -> Settings:

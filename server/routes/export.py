@@ -10,9 +10,10 @@ import anyio.to_thread
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
-from server.domain import export, instruments
+from server.domain import export
 from server.domain.models import Household
 from server.domain.policy import Action
+from server.domain.ratings import instruments
 from server.routes.deps import DbSession, household_or_404
 from server.views.network_map import household_map
 from server.views.presenters import (

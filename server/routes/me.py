@@ -11,8 +11,8 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import people, policy
-from server.domain.caseload import team_list
+from server.domain import people
+from server.domain.caseload import caseload, households_of_member, team_list
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
 from server.domain.people import LanguageChoice, PasskeyRemoval
@@ -34,17 +34,17 @@ async def helping(db: DbSession, actor: Actor) -> list[Household]:
 @get("/mijn", name="me.overview", opt={"policy": Action.SIGNED_IN})
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
-    caseload = await policy.caseload(db_session, actor) if actor.has_role(Role.REGISSEUR) else []
+    own_caseload = await caseload(db_session, actor) if actor.has_role(Role.REGISSEUR) else []
     return render(
         request,
         "pages/me/overview.html",
         {
             "person": actor.person,
             "roles": sorted({role_label(r) for r in actor.role_names}),
-            "households": await policy.households_of_member(db_session, actor),
+            "households": await households_of_member(db_session, actor),
             "helping": await helping(db_session, actor),
             "left": request.query_params.get("verlaten") == "1",
-            "caseload": [(h, phase_label(t.phase)) for h, t in caseload],
+            "caseload": [(h, phase_label(t.phase)) for h, t in own_caseload],
             "team": [
                 {"name": row.name, "phase": phase_label(row.phase), "regisseur": row.regisseur}
                 for row in await team_list(db_session, actor)

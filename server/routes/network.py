@@ -10,10 +10,11 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.auth import enrolment
-from server.domain import network
 from server.domain.errors import N_, InvalidInput
-from server.domain.models import Household, NetworkPerson, NetworkRelation
-from server.domain.network import FORMAL, INFORMAL, RINGS, InviteInput, NetworkPersonInput, NoteInput
+from server.domain.models import Household
+from server.domain.network import service as network
+from server.domain.network.model import NetworkPerson, NetworkRelation
+from server.domain.network.service import FORMAL, INFORMAL, RINGS, InviteInput, NetworkPersonInput, NoteInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404

@@ -9,19 +9,15 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from server.domain import instruments, plan, volunteering
 from server.domain.errors import InvalidInput
-from server.domain.instruments import InstrumentDef
-from server.domain.models import (
-    ActionStatus,
-    Goal,
-    Horizon,
-    Household,
-    PlanAction,
-    WhoType,
-)
-from server.domain.plan import ActionInput, EditConflict, GoalInput, TickInput
+from server.domain.models import Household
+from server.domain.plan import service as plan
+from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, WhoType
+from server.domain.plan.service import ActionInput, EditConflict, GoalInput, TickInput
 from server.domain.policy import Action, Actor, Relation
+from server.domain.ratings import instruments
+from server.domain.ratings.instruments import InstrumentDef
+from server.domain.volunteering import service as volunteering
 from server.i18n import gettext as _
 from server.routes.deps import PLAN, DbSession, Form, household_or_404, plan_url
 from server.views.presenters import (

@@ -9,11 +9,12 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from server.domain import instruments, ratings
 from server.domain.errors import InvalidInput, NotFound
-from server.domain.models import AssessmentKind
 from server.domain.policy import Action, Relation
-from server.domain.ratings import AssessmentInput, RatingInput
+from server.domain.ratings import instruments
+from server.domain.ratings import service as ratings
+from server.domain.ratings.model import AssessmentKind
+from server.domain.ratings.service import AssessmentInput, RatingInput
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404
 from server.views.presenters import assessment_kind_label, day

@@ -10,10 +10,11 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from server.domain import plan
 from server.domain.errors import InvalidInput
-from server.domain.models import Goal, Household
-from server.domain.plan import ShareInput
+from server.domain.models import Household
+from server.domain.plan import service as plan
+from server.domain.plan.model import Goal
+from server.domain.plan.service import ShareInput
 from server.domain.policy import Action
 from server.i18n import gettext as _
 from server.routes.deps import PLAN, DbSession, Form, household_or_404, plan_url

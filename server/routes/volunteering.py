@@ -9,11 +9,12 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from server.domain import plan, volunteering
 from server.domain.errors import InvalidInput
 from server.domain.models import Household
+from server.domain.plan import service as plan
 from server.domain.policy import Action, Actor
-from server.domain.volunteering import HelpRequestInput, OfferInput
+from server.domain.volunteering import service as volunteering
+from server.domain.volunteering.service import HelpRequestInput, OfferInput
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404
 from server.views.presenters import day, help_status_label, moment

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from server.domain.models import Household, NetworkPerson
-from server.domain.network import RINGS
+from server.domain.models import Household
+from server.domain.network.model import NetworkPerson
+from server.domain.network.service import RINGS
 from server.i18n import gettext as _
 from server.views.charts import GRID, INK, SERIES_COLOURS, _n
 

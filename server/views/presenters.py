@@ -9,20 +9,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from server.domain.events import EventKind
-from server.domain.models import (
-    AccessLogEntry,
-    ActionStatus,
-    AssessmentKind,
-    HelpRequestStatus,
-    Horizon,
-    NetworkRelation,
-    Perspective,
-    Phase,
-    ReferralSource,
-    Role,
-    TimelineEvent,
-    WhoType,
-)
+from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent
+from server.domain.network.model import NetworkRelation
+from server.domain.plan.model import ActionStatus, Horizon, WhoType
+from server.domain.ratings.model import AssessmentKind, Perspective
+from server.domain.volunteering.model import HelpRequestStatus
 from server.i18n import current_locale
 from server.i18n import gettext as _
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain import ratings
-from server.domain.models import Perspective
+from server.domain.ratings import service as ratings
+from server.domain.ratings.model import Perspective
 from server.i18n import gettext as _
 from server.views.charts import Series, progress_chart, spider_chart
 from server.views.presenters import assessment_kind_label, day, perspective_label

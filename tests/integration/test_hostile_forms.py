@@ -45,13 +45,19 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import instruments, network, plan, ratings, volunteering
-from server.domain.models import HelpOffer, HelpRequest, HelpRequestStatus, Horizon, Municipality, Person, Role, WhoType
-from server.domain.network import NetworkPersonInput
+from server.domain.models import Municipality, Person, Role
+from server.domain.network import service as network
+from server.domain.network.service import NetworkPersonInput
 from server.domain.people import create_person
-from server.domain.plan import ActionInput, GoalInput
+from server.domain.plan import service as plan
+from server.domain.plan.model import Horizon, WhoType
+from server.domain.plan.service import ActionInput, GoalInput
 from server.domain.policy import Relation, actor_for
-from server.domain.volunteering import HelpRequestInput
+from server.domain.ratings import instruments
+from server.domain.ratings import service as ratings
+from server.domain.volunteering import service as volunteering
+from server.domain.volunteering.model import HelpOffer, HelpRequest, HelpRequestStatus
+from server.domain.volunteering.service import HelpRequestInput
 from tests.factories import TEST_ORIGIN, World, make_household, make_world, signed_in_as
 
 # Examples per form; a deeper run sets HOSTILE_FORM_EXAMPLES (read at import, before the test's env is cleared).

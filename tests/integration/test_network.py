@@ -10,16 +10,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import (
-    AccessLogEntry,
-    ActionStatus,
-    Goal,
-    Household,
-    NetworkPerson,
-    Person,
-    PlanAction,
-    TimelineEvent,
-)
+from server.domain.models import AccessLogEntry, Household, Person, TimelineEvent
+from server.domain.network.model import NetworkPerson
+from server.domain.plan.model import ActionStatus, Goal, PlanAction
 from tests.conftest import csrf_from
 from tests.factories import TEST_ORIGIN, TEST_RP_ID, World, enrol, make_household, make_world, sign_in, signed_in_as
 from tests.forms import forms_on

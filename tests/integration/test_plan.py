@@ -12,18 +12,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import (
-    AccessLogEntry,
-    ActionStatus,
-    Goal,
-    Household,
-    Person,
-    PlanAction,
-    Role,
-    Share,
-    TimelineEvent,
-)
+from server.domain.models import AccessLogEntry, Household, Person, Role, TimelineEvent
 from server.domain.people import create_person
+from server.domain.plan.model import ActionStatus, Goal, PlanAction, Share
 from tests.conftest import csrf_from
 from tests.factories import World, make_household, make_world, signed_in_as
 from tests.forms import find_form

@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.app import create_app
 from server.cli import build_parser, server_options
 from server.config import Settings
-from server.domain.models import AccessLogEntry, Goal, HelpOffer, HelpRequest, Passkey
+from server.domain.models import AccessLogEntry, Passkey
+from server.domain.plan.model import Goal
+from server.domain.volunteering.model import HelpOffer, HelpRequest
 from tests.conftest import TEST_ORIGIN, csrf_from
 from tests.factories import enrol, make_household, make_world, sign_in, signed_in_as
 from tests.forms import open_form, send

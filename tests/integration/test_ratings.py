@@ -10,8 +10,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.instruments import built_in
-from server.domain.models import Assessment, AssessmentKind, Household, Perspective, Rating
+from server.domain.models import Household
+from server.domain.ratings.instruments import built_in
+from server.domain.ratings.model import Assessment, AssessmentKind, Perspective, Rating
 from tests.conftest import csrf_from
 from tests.factories import make_household, make_world, signed_in_as
 

@@ -9,21 +9,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import (
-    AccessLogEntry,
-    ActionStatus,
-    Goal,
-    HelpOffer,
-    HelpRequest,
-    Household,
-    InvolvementCount,
-    Organisation,
-    OrganisationKind,
-    Person,
-    PlanAction,
-    Role,
-)
+from server.domain.models import AccessLogEntry, Household, Organisation, OrganisationKind, Person, Role
 from server.domain.people import create_person
+from server.domain.plan.model import ActionStatus, Goal, PlanAction
+from server.domain.volunteering.model import HelpOffer, HelpRequest, InvolvementCount
 from tests.conftest import csrf_from
 from tests.factories import World, signed_in_as
 from tests.forms import forms_on, submit_form

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.domain.errors import InvalidInput
-from server.domain.instruments import built_in, parse_definition
+from server.domain.ratings.instruments import built_in, parse_definition
 
 
 def test_the_three_shipped_sets_have_their_leefgebieden_and_the_five_step_scale() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from server.domain.errors import InvalidInput
-from server.domain.models import NetworkRelation
-from server.domain.network import NetworkPersonInput
+from server.domain.network.model import NetworkRelation
+from server.domain.network.service import NetworkPersonInput
 
 
 def test_a_valid_person_is_cleaned() -> None:

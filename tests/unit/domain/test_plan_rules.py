@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from server.domain.errors import InvalidInput
-from server.domain.instruments import built_in
-from server.domain.plan import ActionInput, GoalInput, writer_role
+from server.domain.plan.service import ActionInput, GoalInput, writer_role
 from server.domain.policy import HOUSEHOLD_RULES, Action, Relation, decide
+from server.domain.ratings.instruments import built_in
 
 ZRM = built_in()["zrm11"]
 TODAY = dt.date(2026, 11, 23)

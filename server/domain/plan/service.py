@@ -18,22 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
 from server.domain.events import EventKind, record_event
-from server.domain.instruments import InstrumentDef
-from server.domain.models import (
-    ActionStatus,
-    Goal,
-    Horizon,
-    Organisation,
-    OrganisationKind,
-    Person,
-    PlanAction,
-    Role,
-    RoleAssignment,
-    Share,
-    WhoType,
-    utcnow,
-)
+from server.domain.models import Organisation, OrganisationKind, Person, Role, RoleAssignment, utcnow
+from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, Share, WhoType
 from server.domain.policy import Actor, Relation
+from server.domain.ratings.instruments import InstrumentDef
 from server.domain.rows import get_in_household
 from server.domain.text import clean, refused
 

@@ -15,28 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import plan, text
+from server.domain import text
 from server.domain.errors import N_, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
-from server.domain.models import (
-    ActionStatus,
-    HelpRequest,
-    HelpRequestStatus,
-    NetworkPerson,
-    NetworkRelation,
-    Passkey,
-    Person,
-    PlanAction,
-    Role,
-    RoleAssignment,
-    Share,
-    WhoType,
-    utcnow,
-)
+from server.domain.models import Passkey, Person, Role, RoleAssignment, utcnow
+from server.domain.network.model import NetworkPerson, NetworkRelation
 from server.domain.people import create_person, end_sessions
+from server.domain.plan import service as plan
+from server.domain.plan.model import ActionStatus, PlanAction, Share, WhoType
 from server.domain.policy import Actor, Relation
 from server.domain.rows import find_in_household, get_in_household
-from server.domain.volunteering import record_involvement
+from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.volunteering.service import record_involvement
 
 MAX_NAME = 120
 MAX_HELP = 300

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput
 from server.domain.events import EventKind, record_event
-from server.domain.instruments import InstrumentDef
-from server.domain.models import Assessment, AssessmentKind, Perspective, Rating, utcnow
+from server.domain.models import utcnow
 from server.domain.policy import Actor, Relation
+from server.domain.ratings.instruments import InstrumentDef
+from server.domain.ratings.model import Assessment, AssessmentKind, Perspective, Rating
 from server.domain.text import clean, refused
 
 MAX_NOTE = 300

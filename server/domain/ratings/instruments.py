@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput
-from server.domain.models import Instrument, Municipality
+from server.domain.models import Municipality
+from server.domain.ratings.model import Instrument
 
 DATA_FILE = Path(__file__).with_name("instruments.json")
 DEFAULT_KEY = "zrm11"

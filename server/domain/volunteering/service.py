@@ -20,27 +20,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
-    ActionStatus,
+    Household,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    RoleAssignment,
+    Trajectory,
+    utcnow,
+)
+from server.domain.plan.model import ActionStatus, PlanAction, Share, WhoType
+from server.domain.policy import Actor
+from server.domain.rows import get_in_household
+from server.domain.text import check, clean, refused
+from server.domain.volunteering.model import (
     HelpOffer,
     HelpOfferStatus,
     HelpRequest,
     HelpRequestStatus,
-    Household,
     InvolvementCount,
-    Organisation,
-    OrganisationKind,
-    Person,
-    PlanAction,
-    Role,
-    RoleAssignment,
-    Share,
-    Trajectory,
-    WhoType,
-    utcnow,
 )
-from server.domain.policy import Actor
-from server.domain.rows import get_in_household
-from server.domain.text import check, clean, refused
 
 MAX_WHAT = 300
 MAX_WHEN = 120

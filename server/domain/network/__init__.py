@@ -1,0 +1,1 @@
+"""Network: the tables (model), the use cases (service)."""

@@ -1,0 +1,1 @@
+"""Plan: the tables (model), the use cases (service)."""

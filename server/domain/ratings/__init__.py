@@ -1,0 +1,1 @@
+"""Ratings: the tables (model), the use cases (service)."""

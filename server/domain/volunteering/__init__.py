@@ -1,0 +1,1 @@
+"""Volunteering: the tables (model), the use cases (service)."""
