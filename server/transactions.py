@@ -39,6 +39,14 @@ def _fail(message: dict[str, Any], scope: dict[str, Any]) -> None:
     scope[_WITHHELD] = True
 
 
+def _no_store(message: dict[str, Any]) -> None:
+    """Whatever a signed-in person was shown stays out of every cache, the browser's back button included:
+    after signing out (or on a phone whose passkeys were switched off) nothing can be read back."""
+    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+    headers.append((b"cache-control", b"no-store"))
+    message["headers"] = headers
+
+
 def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessageSendHookHandler:
     commit_or_roll_back = autocommit_handler_maker(commit_on_redirect=True, session_scope_key=session_scope_key)
 
@@ -52,6 +60,8 @@ def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessa
             await commit_or_roll_back(asgi_message, asgi_scope)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
+        if state.get("actor") is not None:
+            _no_store(message)
         for cookie in state.get(STATE_SET_COOKIES, ()):
             message.setdefault("headers", []).append(cookie.to_encoded_header())
         db: AsyncSession | None = state.get(STATE_DB)

@@ -266,15 +266,18 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
         return found
 
     # Elsewhere: a household of the other gemeente with a help request on its task board, a volunteer of
-    # another organisation, Ahmed's passkey, and a recovery link that Bram (admin) made for Daan (partner).
+    # another organisation, Ahmed's passkey, and a recovery link that Bram (admin) made for Ilse (a regisseur
+    # of the other team, so not Karin's to approve either).
     other_volunteers = Organisation(municipality_id=gemeente, name="Buurtkracht", kind=OrganisationKind.VOLUNTEER)
     db.add(other_volunteers)
     await db.flush()
     noor = await person("Noor", Role.VOLUNTEER, organisation_id=other_volunteers.id)
     passkey = Passkey(person_id=ahmed.id, credential_id=uuid.uuid4().bytes, public_key=b"-", name="Telefoon")
     db.add(passkey)
-    partner_plain.enrolled_at = utcnow()
-    await enrolment.issue(db, person=partner_plain, created_by=world.admin, origin=TEST_ORIGIN)
+    other_team_regisseur = await db.get(Person, world.other_regisseur.id)
+    assert other_team_regisseur is not None
+    other_team_regisseur.enrolled_at = utcnow()
+    await enrolment.issue(db, person=other_team_regisseur, created_by=world.admin, origin=TEST_ORIGIN)
     await db.commit()
     far_household, (eva,) = await make_household(db, elsewhere.regisseur, "Visser", ("Eva",))
     far_request = await _open_request(db, far_household, eva)
@@ -316,7 +319,7 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             staff=elsewhere.regisseur.id,
             volunteer=noor.id,
             request=far_request,
-            recovery_link=await unused_link(partner_plain),
+            recovery_link=await unused_link(other_team_regisseur),
         ),
         enrolment_token=await issue_link(db, ahmed),
     )

@@ -185,14 +185,24 @@ async def _recover(db: AsyncSession, row: EnrolmentToken, person: Person) -> Non
 
 
 def may_approve(actor: Actor, row: EnrolmentToken, person: Person) -> bool:
-    """A second person: never whoever made the link or the person it is for; another admin of the same
-    gemeente, or the team lead of a team the person is a regisseur in."""
+    """A second person: never whoever made the link or the person it is for. Another admin of the same
+    gemeente; for a regisseur the team lead of their team; for a partner professional or a team lead any
+    team lead of the gemeente; for an admin only another admin."""
     if actor.id in (row.created_by_id, row.person_id) or person.municipality_id != actor.person.municipality_id:
         return False
     if actor.has_role(Role.ADMIN):
         return True
+    if not actor.has_role(Role.TEAM_LEAD):
+        return False
+    held = {r.role for r in person.roles if r.revoked_at is None}
+    if Role.ADMIN in held:
+        return False
     teams = {r.team_id for r in person.roles if r.role == Role.REGISSEUR and r.revoked_at is None and r.team_id}
-    return bool(teams & actor.teams(Role.TEAM_LEAD))
+    if teams & actor.teams(Role.TEAM_LEAD):
+        return True
+    # A partner professional or a team lead has no team lead of their own: any team lead of the gemeente is
+    # the second person.
+    return bool(held & {Role.PARTNER_PROFESSIONAL, Role.TEAM_LEAD}) and Role.REGISSEUR not in held
 
 
 async def _awaiting(db: AsyncSession, actor: Actor) -> list[tuple[EnrolmentToken, Person]]:

@@ -82,5 +82,7 @@ async def involved_for(db: AsyncSession, household: Household, view: InvolvedVie
     everyone = [Involved(row[0], Role.REGISSEUR, team=row[2])] if row else []
     everyone += await involved_with(db, household.id)
     if view is InvolvedView.NAMES:
-        return [Involved(item.name) for item in everyone]
+        # The names of people only: an organisation's name (a GGZ, debt counselling) would say what help the
+        # household gets.
+        return [Involved(item.name) for item in everyone if item.role is not Role.PARTNER_PROFESSIONAL]
     return everyone

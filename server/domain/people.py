@@ -232,7 +232,10 @@ async def end_sessions(db: AsyncSession, person_id: uuid.UUID) -> None:
 
 async def revoke_all_passkeys(db: AsyncSession, person: Person, by: Actor, household_id: uuid.UUID | None) -> int:
     """Lost phone: every passkey of the person stops working at once, and so does every session that was
-    signed in with one; the step is logged."""
+    signed in with one; the step is logged. Nobody does this to themselves from here (that would lock them
+    out); a person removes their own passkeys on "Mijn passkeys"."""
+    if by.id == person.id:
+        raise NotAllowed(N_("Je eigen passkeys beheer je bij Mijn passkeys."))
     result = await db.execute(delete(Passkey).where(Passkey.person_id == person.id))
     count = int(getattr(result, "rowcount", 0) or 0)
     await end_sessions(db, person.id)

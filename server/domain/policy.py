@@ -245,6 +245,10 @@ class Can:
         return self(Action.MEMBER_ENROL)
 
     @property
+    def help_task(self) -> bool:
+        return self(Action.HELP_TASK)
+
+    @property
     def involved(self) -> InvolvedView:
         return involved_view(self.relation)
 

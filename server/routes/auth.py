@@ -105,7 +105,11 @@ async def sign_in_verify(request: Request[Any, Any, Any], db_session: DbSession)
 
 @get("/aanmelden/{token:str}", name="auth.enrol", opt={"policy": PUBLIC, "rate_limited": True})
 async def enrol_page(request: Request[Any, Any, Any], db_session: DbSession, token: FromPath[str]) -> Template:
-    row, person = await enrolment.find_valid(db_session, token)
+    try:
+        row, person = await enrolment.find_valid(db_session, token)
+    except enrolment.LinkAwaitsApproval:
+        # Not an error of the person holding the link: it waits for a second person. Say who that can be.
+        return render(request, "pages/auth/awaiting_approval.html", {}, status_code=403)
     inviter = await db_session.get(Person, row.created_by_id) if row.message and row.created_by_id else None
     return render(
         request,

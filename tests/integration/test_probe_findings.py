@@ -23,7 +23,7 @@ from server.app import create_app
 from server.cli import build_parser, server_options
 from server.config import Settings
 from server.domain.models import AccessLogEntry, Passkey
-from server.domain.plan.model import Goal
+from server.domain.plan.model import Goal, Share
 from server.domain.volunteering.model import HelpOffer, HelpRequest
 from tests.conftest import TEST_ORIGIN, csrf_from
 from tests.factories import enrol, make_household, make_world, sign_in, signed_in_as
@@ -77,12 +77,18 @@ async def test_an_accepted_volunteer_sees_nobody_involved_and_a_network_member_o
 async def test_a_network_member_sees_the_names_of_who_is_involved_without_roles_or_dates(
     client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
-    _world, household, _anouk, _goal, _action, token = await grandmother_invited(client, db, submit)
+    world, household, _anouk, goal, _action, token = await grandmother_invited(client, db, submit)
+    # The household also shares a goal with a partner organisation, whose name says what help they get.
+    db.add(Share(household_id=household.id, goal_id=goal.id, organisation_id=world.partner.id, purpose="Overzicht"))
+    await db.commit()
     await sign_in_grandmother(client, token)
     page = await client.get(f"/huishoudens/{household.id}")
     involved = page.text.split('id="involved-title"')[1].split("</section>")[0]
     assert "Fatima" in involved and "Oma Ineke" in involved
     assert "regisseur" not in involved and "netwerk" not in involved and "sinds" not in involved
+    assert world.partner.name not in involved
+    # Nothing a signed-in person was shown stays in a cache: not even the back button shows it after signing out.
+    assert page.headers["cache-control"] == "no-store"
 
 
 # 2. Recovery links --------------------------------------------------------------------------------------
@@ -119,8 +125,8 @@ async def test_a_professionals_recovery_link_needs_a_second_person_and_ends_the_
 
     client.cookies.clear()
     waiting = await client.get(f"/aanmelden/{token}")
-    assert waiting.status_code == 404
-    assert "goedgekeurd" in waiting.text
+    assert waiting.status_code == 403
+    assert "Deze link wacht op goedkeuring" in waiting.text and "je teamleider of een tweede beheerder" in waiting.text
 
     await signed_in_as(client, db, world.team_lead)
     page = await client.get("/herstellinks")
