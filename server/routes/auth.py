@@ -12,7 +12,7 @@ from litestar.response import Template
 from server.auth import csrf, enrolment, passkeys, sessions
 from server.auth.next_path import local_path
 from server.config import Settings
-from server.domain.errors import DomainError, NotSignedIn
+from server.domain.errors import N_, DomainError, NotSignedIn
 from server.domain.models import Person, WebSession
 from server.domain.policy import PUBLIC, Action, Actor
 from server.i18n import gettext as _
@@ -164,7 +164,7 @@ async def register_verify(request: Request[Any, Any, Any], db_session: DbSession
     token = str((pending or {}).get("token") or "")
     try:
         if not pending:
-            raise passkeys.PasskeyRefused("Deze poging is verlopen. Begin opnieuw.")
+            raise passkeys.PasskeyRefused(N_("Deze poging is verlopen. Begin opnieuw."))
         if token:
             # The link is used up only now that a passkey is really made; of two tries, one wins.
             person = await enrolment.consume(db_session, token)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from server.domain.errors import N_
+from server.domain.errors import N_, DomainError
 from server.i18n import current_locale, gettext, negotiate
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
@@ -57,3 +57,49 @@ def test_every_domain_text_fills_exactly_its_placeholders_and_is_in_the_english_
         assert placeholders == values, f"{where}: {text!r} needs {placeholders}, gets {values}"
         entry = catalogue.get(text)
         assert entry is not None and entry.string, f"{where}: {text!r} has no English translation"
+
+
+def _looks_like_interface_text(node: ast.expr) -> bool:
+    """A plain string literal with a space: a sentence, not a key or an identifier."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value
+
+
+def _domain_error_names() -> set[str]:
+    import server.app  # noqa: F401 - loads every module, so that every domain error class is known
+
+    names, todo = set(), [DomainError]
+    while todo:
+        kind = todo.pop()
+        names.add(kind.__name__)
+        todo += kind.__subclasses__()
+    return names
+
+
+def _raises_domain_error(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _domain_error_names()
+
+
+def test_no_message_in_the_domain_escapes_translation() -> None:
+    """Messages for people leave the domain (and the passkey code) as errors: per field (``errors["x"] = ...``,
+    ``{"x": ...}``) or as the message of an error (``raise NotFound("...")``). Each must be marked with ``N_``."""
+    unmarked = []
+    for path in sorted(
+        [*(SERVER / "domain").rglob("*.py"), *(SERVER / "auth").rglob("*.py"), SERVER / "routes" / "auth.py"]
+    ):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            candidates: list[ast.expr] = []
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == "errors"
+                for t in node.targets
+            ):
+                candidates.append(node.value)
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and _raises_domain_error(node.exc):
+                candidates += list(node.exc.args)
+                for arg in node.exc.args:
+                    if isinstance(arg, ast.Dict):
+                        candidates += [v for v in arg.values if v is not None]
+            unmarked += [f"{path.name}:{c.lineno}" for c in candidates if _looks_like_interface_text(c)]
+    assert unmarked == []
