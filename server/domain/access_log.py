@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
@@ -58,14 +58,20 @@ class Look:
 
 
 async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
-    """Append one entry to the household's chain. On PostgreSQL the household's row is locked first, so
-    that two looks at the same moment are chained one after the other instead of both after the same entry."""
+    """Append one entry to the household's chain, after every entry that came before it."""
     household_id = look.household_id
     organisation_name = ""
     if look.organisation_id:
         organisation = await session.get(Organisation, look.organisation_id)
         organisation_name = organisation.name if organisation else ""
-    await session.execute(select(Household.id).where(Household.id == household_id).with_for_update())
+    # Take the household's write lock before reading the chain's head: a row lock on PostgreSQL, the one
+    # writer's lock on SQLite. Two looks at the same moment then chain one after the other.
+    await session.execute(
+        update(Household)
+        .where(Household.id == household_id)
+        .values(updated_at=Household.updated_at)
+        .execution_options(synchronize_session=False)
+    )
     prev_hash = await session.scalar(
         select(AccessLogEntry.entry_hash)
         .where(AccessLogEntry.household_id == household_id)

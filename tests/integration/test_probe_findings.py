@@ -22,8 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.app import create_app
 from server.cli import build_parser, server_options
 from server.config import Settings
+from server.db import make_engine
+from server.domain import access_log
 from server.domain.models import AccessLogEntry, Passkey
 from server.domain.plan.model import Goal, Share
+from server.domain.policy import Relation, actor_for
 from server.domain.volunteering.model import HelpOffer, HelpRequest
 from tests.conftest import TEST_ORIGIN, csrf_from
 from tests.factories import enrol, make_household, make_world, sign_in, signed_in_as
@@ -435,3 +438,25 @@ def test_a_forged_forwarded_header_gets_no_fresh_sign_in_budget(settings: Settin
         server.should_exit = True
         thread.join(timeout=10)
     assert statuses == [200, 200, 200, 429, 429]
+
+
+async def test_looks_at_the_same_moment_keep_the_access_log_chain_intact(settings: Settings, db: AsyncSession) -> None:
+    """Twenty outsiders' looks written at once, each in a transaction of its own as at the end of a request."""
+    world = await make_world(db)
+    household, _ = await make_household(db, world.regisseur)
+    await db.refresh(world.regisseur, ["roles"])
+    household_id = household.id
+    look = access_log.Look.of(actor_for(world.regisseur), Relation.REGISSEUR, household_id, "plan")
+    engine = make_engine(settings)
+
+    async def one_look() -> None:
+        async with AsyncSession(engine) as session, session.begin():
+            await access_log.record_look(session, look)
+
+    try:
+        await asyncio.gather(*[one_look() for _ in range(20)])
+    finally:
+        await engine.dispose()
+    await db.rollback()
+    assert await looks(db) == 20
+    assert await access_log.chain_is_intact(db, household_id)
