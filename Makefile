@@ -10,7 +10,7 @@ PORT ?= 8000
 # Demo mode shows the demo sign-in links on the start page; `make run` is for trying Ons Plan locally.
 RUN_ENV := ONSPLAN_DEMO_MODE=true ONSPLAN_ORIGIN=http://localhost:$(PORT) ONSPLAN_RP_ID=localhost
 
-.PHONY: help install pdf-deps system-deps run test lint unit test-sqlite test-postgres e2e messages clean
+.PHONY: help install pdf-deps system-deps bench-deps run test lint unit test-sqlite test-postgres e2e bench messages clean
 
 help:
 	@echo "make run    install, migrate, load the demo when the database is empty, serve on http://localhost:$(PORT)"
@@ -65,8 +65,8 @@ run: install pdf-deps
 	$(RUN_ENV) $(BIN)/onsplan run --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check server tests e2e
-	$(BIN)/ruff format --check server tests e2e
+	$(BIN)/ruff check server tests e2e tools
+	$(BIN)/ruff format --check server tests e2e tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
@@ -83,6 +83,18 @@ e2e: install system-deps
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
 test: install system-deps lint test-sqlite test-postgres e2e
+
+# What `make bench` needs from Debian: the load generator wrk.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing from Debian: wrk"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+# Speed of the pages, measured from outside with wrk (not part of `make test`); JSON under var/bench/.
+bench: install bench-deps
+	$(BIN)/python tools/bench.py
 
 # Refresh the message catalogues after changing interface text (Dutch is the source language).
 messages: install

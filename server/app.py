@@ -68,5 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Wrapped around the router itself (not per route) so that every response gets a request id and the
     # security headers, including the 404 for a path no route knows.
     security_headers = security_headers_middleware(hsts=settings.uses_tls)
-    app.asgi_handler = security_headers(RequestContextMiddleware(app.asgi_handler))
+    app.asgi_handler = security_headers(
+        RequestContextMiddleware(app.asgi_handler, count_statements=settings.count_statements)
+    )
     return app

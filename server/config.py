@@ -60,6 +60,8 @@ class Settings:
     helper_action_limit: int = 3
     # Echo SQL statements to the log (development only).
     sql_echo: bool = False
+    # Count the SQL statements of each request and send the count in a Server-Timing header (for `make bench`).
+    count_statements: bool = False
 
     @property
     def is_production(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.config import Settings
+
+# The statements of the request being served, when counting is on (see ``Settings.count_statements``).
+statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
+
+
+def _count_statement(*_args: Any) -> None:
+    counter = statement_count.get()
+    if counter is not None:
+        counter[0] += 1
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -28,6 +38,8 @@ def make_engine(settings: Settings) -> AsyncEngine:
     else:
         kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
     engine = create_async_engine(settings.database_url, **kwargs)
+    if settings.count_statements:
+        event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     if settings.is_sqlite:
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -15,6 +15,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import i18n
+from server.db import statement_count
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -61,13 +62,16 @@ class RequestContextMiddleware:
     """Gives each request an id (kept from X-Request-ID when well formed), picks the interface language,
     and writes one JSON log line per request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, count_statements: bool = False) -> None:
         self.app = app
+        self.count_statements = count_statements
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        counter = [0]
+        count_token = statement_count.set(counter if self.count_statements else None)
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         id_token = request_id_var.set(request_id)
@@ -81,6 +85,8 @@ class RequestContextMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
+                if self.count_statements:
+                    headers.append((b"server-timing", f'sql;desc="{counter[0]} statements"'.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -98,6 +104,7 @@ class RequestContextMiddleware:
                     }
                 },
             )
+            statement_count.reset(count_token)
             i18n.current_locale.reset(locale_token)
             request_id_var.reset(id_token)
 
