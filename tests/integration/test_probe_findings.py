@@ -460,3 +460,18 @@ async def test_looks_at_the_same_moment_keep_the_access_log_chain_intact(setting
     await db.rollback()
     assert await looks(db) == 20
     assert await access_log.chain_is_intact(db, household_id)
+
+
+async def test_after_a_browser_restart_drops_the_csrf_cookie_the_next_page_works_again(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    """The CSRF cookie lives as long as the browser; the session cookie longer. The first page after a restart
+    gives the session's own token again, so its forms work."""
+    world = await make_world(db)
+    _household, (sanne,) = await make_household(db, world.regisseur)
+    await signed_in_as(client, db, sanne)
+    client.cookies.delete("onsplan_csrf")
+    chosen = await submit("/mijn/passkeys", "/mijn/taal", {"locale": "en"})
+    assert chosen.status_code == 303
+    await db.refresh(sanne)
+    assert sanne.locale == "en"
