@@ -6,13 +6,16 @@ import hashlib
 import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
+from markupsafe import Markup, escape
 
 from server import i18n
 from server.domain.policy import NOTHING
@@ -61,9 +64,41 @@ class StaticManifest:
         return dict(self._url_of)
 
 
+@lru_cache(maxsize=8192)
+def _constant_text(locale: str, message: str) -> Markup:
+    # The text is the template's own literal and its translation from our catalogue: markup we wrote.
+    translated = Markup(i18n.translations_for(locale).gettext(message))  # noqa: S704
+    return translated % {} if "%" in translated else translated
+
+
+def template_gettext(message: str, **values: Any) -> Markup:
+    """``_()`` in templates: the translation as markup, with the values escaped into it.
+
+    A text without values (most labels, repeated for every item on a page) is translated once per language
+    and kept. Text from the domain (``N_``, with values of its own) is escaped as a whole.
+    """
+    if type(message) is not str:
+        translated = escape(i18n.gettext(message))
+        return translated % values if values else translated
+    if not values:
+        return _constant_text(i18n.current_locale.get(), message)
+    return Markup(i18n.translations_for(i18n.current_locale.get()).gettext(message)) % values  # noqa: S704
+
+
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """The hidden CSRF field of a form. A global rather than a macro, so that a partial rendered once per
+    item needs no import with context (which Jinja would run again for every item)."""
+    token = context.resolve_or_missing("csrf_token")
+    value = context.call(token) if callable(token) else ""
+    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(value)
+
+
 def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
+        # Templates change only with a new release; checking their files on every render costs a stat each.
+        auto_reload=False,
         autoescape=select_autoescape(["html", "xml", "svg"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -71,9 +106,11 @@ def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = template_gettext
     static_urls = manifest.urls()
     env.globals["static_url"] = static_urls.__getitem__
     env.globals["current_locale"] = i18n.current_locale.get
+    env.globals["csrf"] = csrf_field
     return JinjaTemplateEngine.from_environment(env)
 
 
