@@ -12,8 +12,10 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.config import Settings
 from server.domain.models import PROFESSIONAL_ROLES, Person, WebSession, utcnow
@@ -21,6 +23,8 @@ from server.domain.models import PROFESSIONAL_ROLES, Person, WebSession, utcnow
 COOKIE_NAME = "onsplan_session"
 # Writing last_seen on every request would turn every read into a write; a minute is precise enough.
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
+# How often a process removes the sessions that have ended (see ``purge_regularly``).
+PURGE_INTERVAL = dt.timedelta(hours=1)
 
 
 def hash_token(token: str) -> str:
@@ -37,19 +41,55 @@ def _limits(settings: Settings, person: Person | None) -> tuple[int, int]:
 
 
 async def load(db: AsyncSession, token: str | None, settings: Settings) -> WebSession | None:
+    """The session of this cookie, if it is still valid (without its person)."""
+    found = await load_with_person(db, None, token, settings)
+    return found[0] if found else None
+
+
+async def load_with_person(
+    db: AsyncSession, engine: AsyncEngine | None, token: str | None, settings: Settings
+) -> tuple[WebSession, Person | None] | None:
+    """The session of this cookie and its person with their roles, in one statement.
+
+    An ended session is removed. The last-seen time is written at most once a minute, and (given the
+    engine) in a short transaction of its own, so that no request holds the session's row while it works:
+    parallel requests of one session never wait on each other.
+    """
     if not token or len(token) > 100:
         return None
-    row = await db.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
-    if row is None:
+    statement = (
+        select(WebSession, Person)
+        .outerjoin(Person, Person.id == WebSession.person_id)
+        .options(joinedload(Person.roles))
+        .where(WebSession.token_hash == hash_token(token))
+    )
+    found = (await db.execute(statement)).unique().first()
+    if found is None:
         return None
+    row, person = found
     now = utcnow()
     idle = dt.timedelta(minutes=int(row.data.get("idle_minutes", settings.session_idle_minutes)))
     if row.expires_at <= now or row.last_seen_at + idle <= now:
         await db.delete(row)
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        row.last_seen_at = now
-    return row
+        if engine is None:
+            row.last_seen_at = now
+        else:
+            await touch(engine, row, now)
+    return row, person
+
+
+async def touch(engine: AsyncEngine, row: WebSession, now: dt.datetime) -> None:
+    """Write the last-seen time and commit at once. The condition makes a second request of the same
+    minute a no-op; the loaded row takes the new value without the request writing it again."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(WebSession)
+            .where(WebSession.id == row.id, WebSession.last_seen_at < now - TOUCH_INTERVAL)
+            .values(last_seen_at=now)
+        )
+    set_committed_value(row, "last_seen_at", now)
 
 
 async def create(
@@ -81,6 +121,11 @@ async def rotate(
     return await create(db, settings, person)
 
 
-async def purge_expired(db: AsyncSession) -> int:
-    result = await db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+async def purge_expired(db: AsyncSession, settings: Settings) -> int:
+    """Remove the sessions that have ended: past their lifetime, or idle for longer than any session may be."""
+    now = utcnow()
+    longest_idle = dt.timedelta(minutes=max(settings.session_idle_minutes, settings.session_idle_minutes_professional))
+    result = await db.execute(
+        delete(WebSession).where((WebSession.expires_at <= now) | (WebSession.last_seen_at <= now - longest_idle))
+    )
     return int(getattr(result, "rowcount", 0) or 0)

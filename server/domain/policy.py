@@ -13,10 +13,20 @@ import enum
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import PROFESSIONAL_ROLES, Household, Member, Person, Phase, Role, RoleAssignment, Trajectory
+from server.domain.models import (
+    PROFESSIONAL_ROLES,
+    Household,
+    Member,
+    Municipality,
+    Person,
+    Phase,
+    Role,
+    RoleAssignment,
+    Trajectory,
+)
 from server.domain.plan.model import Share
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 
@@ -351,60 +361,83 @@ def decide(relations: frozenset[Relation], action: Action) -> Decision:
     return Decision(False)
 
 
-async def relations_to_household(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> frozenset[Relation]:
-    """Everything this person is to this household. A missing household has no relations."""
-    household = await session.get(Household, household_id)
-    if household is None or household.municipality_id != actor.person.municipality_id:
-        return frozenset()
+@dataclass(frozen=True)
+class HouseholdRef:
+    """What the guard learns of a household while it decides: enough for a page header and the gemeente's
+    set of leefgebieden, so that a page needs no second look-up of the household."""
+
+    id: uuid.UUID
+    name: str
+    municipality_id: uuid.UUID
+    team_id: uuid.UUID
+    instrument_key: str
+
+
+async def relations_to_household(
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
+) -> tuple[frozenset[Relation], HouseholdRef | None]:
+    """Everything this person is to this household, in one statement. A missing household, or one of
+    another gemeente, has no relations."""
+    false = literal(False)
+    partner_organisations = [
+        r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
+    ]
+    statement = (
+        select(
+            Household.name,
+            Household.municipality_id,
+            Household.team_id,
+            Municipality.instrument_key,
+            exists().where(Member.household_id == household_id, Member.person_id == actor.id).label("is_member"),
+            select(Trajectory.regisseur_id)
+            .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
+            .order_by(Trajectory.started_on.desc())
+            .limit(1)
+            .scalar_subquery()
+            .label("regisseur_id"),
+            (
+                exists().where(
+                    Share.household_id == household_id,
+                    Share.organisation_id.in_(partner_organisations),
+                    Share.revoked_at.is_(None),
+                )
+                if partner_organisations
+                else false
+            ).label("partner_share"),
+            (
+                # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
+                exists().where(
+                    HelpRequest.household_id == household_id,
+                    HelpRequest.volunteer_id == actor.id,
+                    HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+                )
+                if actor.has_role(Role.VOLUNTEER)
+                else false
+            ).label("volunteer_accepted"),
+        )
+        .join(Municipality, Municipality.id == Household.municipality_id)
+        .where(Household.id == household_id, Household.municipality_id == actor.person.municipality_id)
+    )
+    row = (await session.execute(statement)).first()
+    if row is None:
+        return frozenset(), None
+    household = HouseholdRef(household_id, row.name, row.municipality_id, row.team_id, row.instrument_key)
     relations: set[Relation] = set()
-    is_member = await session.scalar(
-        select(Member.id).where(Member.household_id == household_id, Member.person_id == actor.id).limit(1)
-    )
-    if is_member:
+    if row.is_member:
         relations.add(Relation.MEMBER)
-    regisseur_id = await session.scalar(
-        select(Trajectory.regisseur_id)
-        .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
-        .order_by(Trajectory.started_on.desc())
-        .limit(1)
-    )
-    if regisseur_id == actor.id and actor.has_role(Role.REGISSEUR):
+    if row.regisseur_id == actor.id and actor.has_role(Role.REGISSEUR):
         relations.add(Relation.REGISSEUR)
     for role in actor.roles:
         if role.household_id == household_id and role.role == Role.NETWORK_MEMBER:
             relations.add(Relation.NETWORK_WITH_SHARE)
-    partner_organisations = [
-        r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
-    ]
-    if partner_organisations:
-        shared = await session.scalar(
-            select(Share.id)
-            .where(
-                Share.household_id == household_id,
-                Share.organisation_id.in_(partner_organisations),
-                Share.revoked_at.is_(None),
-            )
-            .limit(1)
-        )
-        if shared is not None:
-            relations.add(Relation.PARTNER_WITH_SHARE)
-    if actor.has_role(Role.VOLUNTEER):
-        # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
-        accepted = await session.scalar(
-            select(HelpRequest.id)
-            .where(
-                HelpRequest.household_id == household_id,
-                HelpRequest.volunteer_id == actor.id,
-                HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
-            )
-            .limit(1)
-        )
-        if accepted is not None:
-            relations.add(Relation.VOLUNTEER_ACCEPTED)
+    if row.partner_share:
+        relations.add(Relation.PARTNER_WITH_SHARE)
+    if row.volunteer_accepted:
+        relations.add(Relation.VOLUNTEER_ACCEPTED)
     if household.team_id in actor.teams(Role.REGISSEUR) and Relation.REGISSEUR not in relations:
         relations.add(Relation.TEAM_COLLEAGUE)
     if household.team_id in actor.teams(Role.TEAM_LEAD):
         relations.add(Relation.TEAM_LEAD)
     if actor.has_role(Role.ADMIN):
         relations.add(Relation.ADMIN)
-    return frozenset(relations)
+    return frozenset(relations), household

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, TypeAlias, TypeVar
+from typing import Annotated, Any, TypeAlias, TypeVar
 
+from litestar import Request
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import NotFound
 from server.domain.models import Household
+from server.domain.policy import HouseholdRef
 
 PLAN = "/huishoudens/{household_id:uuid}/plan"
 
@@ -29,6 +31,13 @@ async def household_or_404(db: AsyncSession, household_id: uuid.UUID) -> Househo
     household = await db.get(Household, household_id)
     if household is None:
         raise NotFound
+    return household
+
+
+def guarded_household(request: Request[Any, Any, Any]) -> HouseholdRef:
+    """The household a household route is about, as the guard found it while deciding (name, gemeente,
+    team and set of leefgebieden): no second look-up."""
+    household: HouseholdRef = request.state.household
     return household
 
 

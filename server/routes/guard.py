@@ -19,7 +19,6 @@ from server.auth import csrf, ratelimit, sessions
 from server.config import Settings
 from server.domain import access_log
 from server.domain.errors import NotAllowed, NotFound, NotSignedIn
-from server.domain.models import Person
 from server.domain.policy import (
     HOUSEHOLD_ACTIONS,
     PUBLIC,
@@ -47,14 +46,14 @@ async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | 
     settings: Settings = connection.app.state.settings
     db = db_session(connection)
     state[STATE_DB] = db
-    web_session = await sessions.load(db, connection.cookies.get(sessions.COOKIE_NAME), settings)
+    engine = connection.app.state.db_config.get_engine()
+    found = await sessions.load_with_person(db, engine, connection.cookies.get(sessions.COOKIE_NAME), settings)
+    web_session, person = found if found else (None, None)
     actor = None
-    if web_session is not None and web_session.person_id is not None:
-        person = await db.get(Person, web_session.person_id)
-        if person is not None:
-            actor = actor_for(person)
-            if person.locale:
-                i18n.current_locale.set(person.locale)
+    if person is not None:
+        actor = actor_for(person)
+        if person.locale:
+            i18n.current_locale.set(person.locale)
     state.web_session = web_session
     state.actor = actor
     return actor
@@ -88,9 +87,11 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     if not isinstance(household_id, uuid.UUID):
         raise NotFound
     db = db_session(connection)
-    decision = decide(await relations_to_household(db, actor, household_id), action)
+    relations, household = await relations_to_household(db, actor, household_id)
+    decision = decide(relations, action)
     if not decision.allowed or decision.relation is None:
         raise NotFound
+    connection.state.household = household
     connection.state.relation = decision.relation
     connection.state.can = Can(decision.relation)
     if decision.must_log:

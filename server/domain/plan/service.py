@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
@@ -493,13 +493,18 @@ async def load_plan(
     goals = list(
         await db.scalars(select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id))
     )
-    shares = list(
-        await db.scalars(
-            select(Share)
+    # Each share with the name of the person or organisation it is with, in the same statement.
+    shared_with = list(
+        await db.execute(
+            select(Share, func.coalesce(Person.display_name, Organisation.name, ""))
+            .outerjoin(Person, Person.id == Share.person_id)
+            .outerjoin(Organisation, Organisation.id == Share.organisation_id)
             .where(Share.household_id == household_id, Share.revoked_at.is_(None))
             .order_by(Share.created_at)
         )
     )
+    names: dict[uuid.UUID, str] = {share.id: name for share, name in shared_with}
+    shares = [share for share, _name in shared_with]
     actions = list(
         await db.scalars(
             select(PlanAction)
@@ -516,7 +521,6 @@ async def load_plan(
         actions = [a for a in actions if a.goal_id in shared_goals or a.id in assigned]
         # Someone with a share does not see with whom else the household shares.
         shares = [s for s in shares if _visible_share(s, actor, relation)]
-    names = await _share_names(db, shares)
     views = {g.id: GoalView(goal=g, domain_name=instrument.domain_name(g.domain_key)) for g in goals}
     for action in actions:
         views[action.goal_id].actions.append(action)

@@ -148,7 +148,11 @@ async def available(db: AsyncSession, municipality_id: uuid.UUID) -> dict[str, I
 async def for_municipality(db: AsyncSession, municipality_id: uuid.UUID) -> InstrumentDef:
     """The set the gemeente uses; the default set when its choice is unknown."""
     municipality = await db.get(Municipality, municipality_id)
-    key = municipality.instrument_key if municipality else DEFAULT_KEY
+    return await by_key(db, municipality_id, municipality.instrument_key if municipality else DEFAULT_KEY)
+
+
+async def by_key(db: AsyncSession, municipality_id: uuid.UUID, key: str) -> InstrumentDef:
+    """The set with this key: a built-in one (no query), or the gemeente's own."""
     if key in built_in():
         return built_in()[key]
     row = await db.scalar(
