@@ -22,7 +22,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.middleware import RequestContextMiddleware, configure_logging, security_headers_middleware
 from server.routes import ROUTE_HANDLERS
 from server.routes.guard import authorise
-from server.transactions import request_finisher
+from server.transactions import end_reads, request_finisher
 from server.web import StaticManifest, build_template_engine
 
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(engine=template_engine),
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(state),
+        after_request=end_reads,
         on_shutdown=[dispose_engine],
         openapi_config=None,
         debug=False,

@@ -16,6 +16,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import i18n
 from server.db import statement_count
+from server.transactions import current_scope
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -75,6 +76,7 @@ class RequestContextMiddleware:
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         id_token = request_id_var.set(request_id)
+        scope_token = current_scope.set(scope)  # type: ignore[arg-type]
         locale_token = i18n.current_locale.set(i18n.negotiate(_header(scope, b"accept-language")))
         started = time.perf_counter()
         status = 500
@@ -105,6 +107,7 @@ class RequestContextMiddleware:
                 },
             )
             statement_count.reset(count_token)
+            current_scope.reset(scope_token)
             i18n.current_locale.reset(locale_token)
             request_id_var.reset(id_token)
 

@@ -2,7 +2,9 @@
 
 The request's database session commits once, when the answer starts (a success or a redirect), and
 rolls back otherwise. Its writes are flushed first, so that a write the database refuses turns the answer
-into an error instead of a success that stored nothing.
+into an error instead of a success that stored nothing. A page that only reads (GET, HEAD) ends its
+transaction before its template is rendered (``end_reads``), so that no connection waits, idle in a
+transaction, while a page renders.
 
 Every answer that showed household data to someone outside the household is logged, whatever the method
 or status: a page, a fragment, a refused form that is shown again, a conflict with both versions. The
@@ -15,9 +17,11 @@ cannot be written, the answer is replaced by an empty error: nothing is shown th
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any, cast
 
 from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import autocommit_handler_maker
+from litestar import Response
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -29,7 +33,11 @@ log = logging.getLogger("onsplan.transactions")
 STATE_DB = "db"
 STATE_LOOK = "look"
 STATE_RENDERED = "rendered_view"
+STATE_LOOK_WRITTEN = "look_written"
 _WITHHELD = "onsplan_withheld"
+_READS = frozenset({"GET", "HEAD"})
+# The scope of the request being served, for the hook that sees only the handler's answer.
+current_scope: ContextVar[dict[str, Any] | None] = ContextVar("current_scope", default=None)
 
 
 def _fail(message: dict[str, Any], scope: dict[str, Any]) -> None:
@@ -45,6 +53,49 @@ def _no_store(message: dict[str, Any]) -> None:
     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
     headers.append((b"cache-control", b"no-store"))
     message["headers"] = headers
+
+
+async def _write_look(engine: AsyncEngine, look: access_log.Look) -> bool:
+    try:
+        async with engine.begin() as connection:
+            await access_log.record_look(connection, look)
+    except Exception:
+        log.exception("a look could not be written to the access log; the answer is withheld")
+        return False
+    return True
+
+
+def _must_log(state: dict[str, Any], status: int) -> access_log.Look | None:
+    look: access_log.Look | None = state.get(STATE_LOOK)
+    if look is None or not state.get(STATE_RENDERED) or status >= 500 or state.get(STATE_LOOK_WRITTEN):
+        return None
+    return look
+
+
+async def end_reads(response: Response[Any]) -> Response[Any]:
+    """The after-request hook: a page that only read ends its transaction (a commit of nothing, or a roll
+    back for a refusal) and writes its access-log entry before the template renders.
+
+    Litestar keeps a hook with the route handlers, which are shared by every app built in one process (as
+    tests do): so the hook finds its app's engine through the request, never in a closure."""
+    scope = current_scope.get()
+    if scope is None or scope.get("method") not in _READS:
+        return response
+    state: dict[str, Any] = scope.setdefault("state", {})
+    status = response.status_code or 200
+    db: AsyncSession | None = state.get(STATE_DB)
+    if db is not None and db.in_transaction():
+        if status < 400:
+            await db.commit()
+        else:
+            await db.rollback()
+    look = _must_log(state, status)
+    if look is not None:
+        engine = scope["litestar_app"].state.db_config.get_engine()
+        if not await _write_look(engine, look):
+            return Response(b"", status_code=500, media_type="text/plain", headers={"Cache-Control": "no-store"})
+        state[STATE_LOOK_WRITTEN] = True
+    return response
 
 
 def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessageSendHookHandler:
@@ -72,14 +123,8 @@ def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessa
                 log.exception("the request's writes were refused by the database")
                 _fail(message, scope)
         await commit_or_roll_back(asgi_message, asgi_scope)
-        look: access_log.Look | None = state.get(STATE_LOOK)
-        if look is None or not state.get(STATE_RENDERED) or message["status"] >= 500:
-            return
-        try:
-            async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-                await access_log.record_look(session, look)
-        except Exception:
-            log.exception("a look could not be written to the access log; the answer is withheld")
+        look = _must_log(state, message["status"])
+        if look is not None and not await _write_look(engine, look):
             _fail(message, scope)
 
     return finish

@@ -6,8 +6,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
 from server.domain.policy import Actor, Relation
@@ -57,28 +57,29 @@ class Look:
         return cls(actor.id, actor.person.display_name, role, organisation_id, household_id, resource)
 
 
-async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
-    """Append one entry to the household's chain, after every entry that came before it."""
+async def record_look(db: AsyncSession | AsyncConnection, look: Look) -> AccessLogEntry:
+    """Append one entry to the household's chain, after every entry that came before it.
+
+    Three short statements in the caller's transaction (SQL Core, no unit of work): take the household's
+    write lock, read the chain's head, insert.
+    """
     household_id = look.household_id
     organisation_name = ""
     if look.organisation_id:
-        organisation = await session.get(Organisation, look.organisation_id)
-        organisation_name = organisation.name if organisation else ""
+        organisation_name = (
+            await db.scalar(select(Organisation.name).where(Organisation.id == look.organisation_id)) or ""
+        )
     # Take the household's write lock before reading the chain's head: a row lock on PostgreSQL, the one
     # writer's lock on SQLite. Two looks at the same moment then chain one after the other.
-    await session.execute(
-        update(Household)
-        .where(Household.id == household_id)
-        .values(updated_at=Household.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    prev_hash = await session.scalar(
+    await db.execute(update(Household).where(Household.id == household_id).values(updated_at=Household.updated_at))
+    prev_hash = await db.scalar(
         select(AccessLogEntry.entry_hash)
         .where(AccessLogEntry.household_id == household_id)
         .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
         .limit(1)
     )
     entry = AccessLogEntry(
+        id=uuid.uuid4(),
         household_id=household_id,
         actor_id=look.actor_id,
         actor_name=look.actor_name,
@@ -90,9 +91,23 @@ async def record_look(session: AsyncSession, look: Look) -> AccessLogEntry:
         prev_hash=prev_hash or "",
     )
     entry.entry_hash = _entry_hash(entry)
-    session.add(entry)
-    await session.flush()
+    await db.execute(insert(AccessLogEntry).values({c: getattr(entry, c) for c in _COLUMNS}))
     return entry
+
+
+_COLUMNS = (
+    "id",
+    "household_id",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "organisation_name",
+    "resource",
+    "action",
+    "created_at",
+    "prev_hash",
+    "entry_hash",
+)
 
 
 async def entries_for(session: AsyncSession, household_id: uuid.UUID, limit: int = 200) -> list[AccessLogEntry]:
