@@ -22,7 +22,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.middleware import RequestContextMiddleware, configure_logging, security_headers_middleware
 from server.routes import ROUTE_HANDLERS
 from server.routes.guard import authorise
-from server.transactions import end_reads, request_finisher
+from server.transactions import LookWriter, end_reads, request_finisher
 from server.web import StaticManifest, build_template_engine
 
 
@@ -38,14 +38,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # The request's transaction ends in our own handler (commit, then the access log); it needs the session's
     # scope key, which the config makes unique per app.
-    db_config.before_send_handler = request_finisher(engine, db_config.session_scope_key)
+    db_config.before_send_handler = request_finisher(db_config.session_scope_key)
     manifest = StaticManifest()
     template_engine = build_template_engine(manifest)
 
     async def dispose_engine(app: Litestar) -> None:
         await engine.dispose()
 
-    state: dict[str, Any] = {"settings": settings, "db_config": db_config, "static_manifest": manifest}
+    state: dict[str, Any] = {
+        "settings": settings,
+        "db_config": db_config,
+        "static_manifest": manifest,
+        "look_writer": LookWriter(engine),
+    }
     app = Litestar(
         route_handlers=ROUTE_HANDLERS,
         plugins=[SQLAlchemyPlugin(config=db_config)],

@@ -87,8 +87,6 @@ class RequestContextMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
-                if self.count_statements:
-                    headers.append((b"server-timing", f'sql;desc="{counter[0]} statements"'.encode()))
                 message["headers"] = headers
             await send(message)
 

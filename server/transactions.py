@@ -16,6 +16,7 @@ cannot be written, the answer is replaced by an empty error: nothing is shown th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextvars import ContextVar
 from typing import Any, cast
@@ -26,6 +27,7 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from server.auth.csrf import STATE_SET_COOKIES
+from server.db import statement_count
 from server.domain import access_log
 
 log = logging.getLogger("onsplan.transactions")
@@ -55,14 +57,58 @@ def _no_store(message: dict[str, Any]) -> None:
     message["headers"] = headers
 
 
-async def _write_look(engine: AsyncEngine, look: access_log.Look) -> bool:
-    try:
-        async with engine.begin() as connection:
-            await access_log.record_look(connection, look)
-    except Exception:
-        log.exception("a look could not be written to the access log; the answer is withheld")
-        return False
-    return True
+class LookWriter:
+    """Writes the looks of all requests of this process, a batch per transaction (a group commit).
+
+    A request hands its look over and waits until the transaction that holds it has committed. While one
+    batch is written, the looks of other requests gather for the next one: under load, one short
+    transaction appends many entries, and the requests of one process never queue on the database's
+    write lock for the access log. Every chain still grows one entry after the other (see
+    ``access_log.record_looks``).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._waiting: list[tuple[access_log.Look, asyncio.Future[None]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def write(self, look: access_log.Look) -> bool:
+        """True once the look is stored; False (and logged) when it could not be."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((look, done))
+        if self._writing is None:
+            self._writing = asyncio.create_task(self._write_batches())
+        try:
+            await asyncio.shield(done)
+        except Exception:
+            log.exception("a look could not be written to the access log; the answer is withheld")
+            return False
+        return True
+
+    async def _write_batches(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    async with self.engine.begin() as connection:
+                        await access_log.record_looks(connection, [look for look, _done in batch])
+                except Exception as exc:  # every request of the batch withholds its answer
+                    for _look, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _look, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self._writing = None
+
+
+def _look_writer(scope: dict[str, Any]) -> LookWriter:
+    # Found through the request: route handlers (and the hooks Litestar keeps with them) are shared by every
+    # app built in one process, as tests do, so nothing here closes over one app's engine.
+    writer: LookWriter = scope["litestar_app"].state.look_writer
+    return writer
 
 
 def _must_log(state: dict[str, Any], status: int) -> access_log.Look | None:
@@ -75,9 +121,7 @@ def _must_log(state: dict[str, Any], status: int) -> access_log.Look | None:
 async def end_reads(response: Response[Any]) -> Response[Any]:
     """The after-request hook: a page that only read ends its transaction (a commit of nothing, or a roll
     back for a refusal) and writes its access-log entry before the template renders.
-
-    Litestar keeps a hook with the route handlers, which are shared by every app built in one process (as
-    tests do): so the hook finds its app's engine through the request, never in a closure."""
+    """
     scope = current_scope.get()
     if scope is None or scope.get("method") not in _READS:
         return response
@@ -91,14 +135,13 @@ async def end_reads(response: Response[Any]) -> Response[Any]:
             await db.rollback()
     look = _must_log(state, status)
     if look is not None:
-        engine = scope["litestar_app"].state.db_config.get_engine()
-        if not await _write_look(engine, look):
+        if not await _look_writer(scope).write(look):
             return Response(b"", status_code=500, media_type="text/plain", headers={"Cache-Control": "no-store"})
         state[STATE_LOOK_WRITTEN] = True
     return response
 
 
-def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessageSendHookHandler:
+def request_finisher(session_scope_key: str) -> BeforeMessageSendHookHandler:
     commit_or_roll_back = autocommit_handler_maker(commit_on_redirect=True, session_scope_key=session_scope_key)
 
     async def finish(asgi_message: Message, asgi_scope: Scope) -> None:
@@ -124,7 +167,11 @@ def request_finisher(engine: AsyncEngine, session_scope_key: str) -> BeforeMessa
                 _fail(message, scope)
         await commit_or_roll_back(asgi_message, asgi_scope)
         look = _must_log(state, message["status"])
-        if look is not None and not await _write_look(engine, look):
+        if look is not None and not await _look_writer(scope).write(look):
             _fail(message, scope)
+        counter = statement_count.get()
+        if counter is not None:
+            # Here, after the last statement of the request (its commit and its access-log entry).
+            message.setdefault("headers", []).append((b"server-timing", f'sql;desc="{counter[0]} statements"'.encode()))
 
     return finish

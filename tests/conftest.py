@@ -47,31 +47,42 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-@pytest.fixture
-async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
+async def clean_database(migrated_template: str, directory: Path) -> str:
+    """A migrated database with no rows: a copy of the SQLite template in ``directory``, or the PostgreSQL test
+    database emptied."""
     if PG_URL:
         engine = make_engine(Settings(database_url=PG_URL))
         tables = [t.name for t in reversed(metadata.sorted_tables)]
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         await engine.dispose()
-        yield PG_URL
-        return
-    path = tmp_path / "test.sqlite3"
+        return PG_URL
+    path = directory / "test.sqlite3"
     shutil.copyfile(migrated_template, path)
-    yield f"sqlite+aiosqlite:///{path}"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def database_url(migrated_template: str, tmp_path: Path) -> str:
+    return await clean_database(migrated_template, tmp_path)
+
+
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    """The settings of the app under test; ``overrides`` change single fields (e.g. ``count_statements``)."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": "test-secret-key-that-is-long-enough-for-tests",
+        "origin": TEST_ORIGIN,
+        "rp_id": "testserver.local",
+        "log_level": "WARNING",
+        "rate_limit_per_minute": 1000,
+    }
+    return Settings(**{**values, **overrides})
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-for-tests",
-        origin=TEST_ORIGIN,
-        rp_id="testserver.local",
-        log_level="WARNING",
-        rate_limit_per_minute=1000,
-    )
+    return settings_for(database_url)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -46,6 +46,15 @@ async def load(db: AsyncSession, token: str | None, settings: Settings) -> WebSe
     return found[0] if found else None
 
 
+# Built once: every request that carries a session cookie runs it.
+_SESSION_WITH_PERSON = (
+    select(WebSession, Person)
+    .outerjoin(Person, Person.id == WebSession.person_id)
+    .options(joinedload(Person.roles))
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+
+
 async def load_with_person(
     db: AsyncSession, engine: AsyncEngine | None, token: str | None, settings: Settings
 ) -> tuple[WebSession, Person | None] | None:
@@ -57,13 +66,7 @@ async def load_with_person(
     """
     if not token or len(token) > 100:
         return None
-    statement = (
-        select(WebSession, Person)
-        .outerjoin(Person, Person.id == WebSession.person_id)
-        .options(joinedload(Person.roles))
-        .where(WebSession.token_hash == hash_token(token))
-    )
-    found = (await db.execute(statement)).unique().first()
+    found = (await db.execute(_SESSION_WITH_PERSON, {"token_hash": hash_token(token)})).unique().first()
     if found is None:
         return None
     row, person = found

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
 from server.domain.policy import Actor, Relation
@@ -58,43 +61,70 @@ class Look:
 
 
 async def record_look(db: AsyncSession | AsyncConnection, look: Look) -> AccessLogEntry:
-    """Append one entry to the household's chain, after every entry that came before it.
-
-    Three short statements in the caller's transaction (SQL Core, no unit of work): take the household's
-    write lock, read the chain's head, insert.
-    """
-    household_id = look.household_id
-    organisation_name = ""
-    if look.organisation_id:
-        organisation_name = (
-            await db.scalar(select(Organisation.name).where(Organisation.id == look.organisation_id)) or ""
-        )
-    # Take the household's write lock before reading the chain's head: a row lock on PostgreSQL, the one
-    # writer's lock on SQLite. Two looks at the same moment then chain one after the other.
-    await db.execute(update(Household).where(Household.id == household_id).values(updated_at=Household.updated_at))
-    prev_hash = await db.scalar(
-        select(AccessLogEntry.entry_hash)
-        .where(AccessLogEntry.household_id == household_id)
-        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
-        .limit(1)
-    )
-    entry = AccessLogEntry(
-        id=uuid.uuid4(),
-        household_id=household_id,
-        actor_id=look.actor_id,
-        actor_name=look.actor_name,
-        actor_role=str(look.role),
-        organisation_name=organisation_name,
-        resource=look.resource,
-        action="read",
-        created_at=utcnow(),
-        prev_hash=prev_hash or "",
-    )
-    entry.entry_hash = _entry_hash(entry)
-    await db.execute(insert(AccessLogEntry).values({c: getattr(entry, c) for c in _COLUMNS}))
+    """Append one entry to the household's chain, after every entry that came before it."""
+    (entry,) = await record_looks(db, [look])
     return entry
 
 
+async def record_looks(db: AsyncSession | AsyncConnection, looks: Sequence[Look]) -> list[AccessLogEntry]:
+    """Append entries to their households' chains, in order, in the caller's transaction.
+
+    A fixed number of short statements (SQL Core, no unit of work), however many looks and households:
+    take the households' write locks, read each chain's head, insert every entry. The lock comes before the
+    head is read (a row lock per household on PostgreSQL, taken in the order of their ids; the one writer's
+    lock on SQLite), so two writers at the same moment chain one after the other and never fork a chain.
+    """
+    if not looks:
+        return []
+    household_ids = sorted({look.household_id for look in looks})
+    organisation_ids = {look.organisation_id for look in looks if look.organisation_id}
+    organisation_names: dict[uuid.UUID, str] = {}
+    if organisation_ids:
+        rows = await db.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids)))
+        organisation_names = dict(rows.tuples().all())
+    await db.execute(update(Household).where(Household.id.in_(household_ids)).values(updated_at=Household.updated_at))
+    later = aliased(AccessLogEntry)
+    newest = (
+        select(later.id)
+        .where(later.household_id == Household.id)
+        .order_by(later.created_at.desc(), later.id.desc())
+        .limit(1)
+        .correlate(Household)
+        .scalar_subquery()
+    )
+    heads = await db.execute(
+        select(Household.id, AccessLogEntry.entry_hash, AccessLogEntry.created_at)
+        .outerjoin(AccessLogEntry, AccessLogEntry.id == newest)
+        .where(Household.id.in_(household_ids))
+    )
+    previous = {household_id: (entry_hash or "", at) for household_id, entry_hash, at in heads.tuples()}
+    entries = []
+    for look in looks:
+        prev_hash, prev_at = previous.get(look.household_id, ("", None))
+        # The chain is read in time order: an entry is always later than the one before it, even when the
+        # clock gives the same moment twice (or steps back).
+        now = utcnow()
+        created_at = max(now, prev_at + _TICK) if prev_at else now
+        entry = AccessLogEntry(
+            id=uuid.uuid4(),
+            household_id=look.household_id,
+            actor_id=look.actor_id,
+            actor_name=look.actor_name,
+            actor_role=str(look.role),
+            organisation_name=organisation_names.get(look.organisation_id, "") if look.organisation_id else "",
+            resource=look.resource,
+            action="read",
+            created_at=created_at,
+            prev_hash=prev_hash,
+        )
+        entry.entry_hash = _entry_hash(entry)
+        previous[look.household_id] = (entry.entry_hash, created_at)
+        entries.append(entry)
+    await db.execute(insert(AccessLogEntry), [{c: getattr(entry, c) for c in _COLUMNS} for entry in entries])
+    return entries
+
+
+_TICK = dt.timedelta(microseconds=1)
 _COLUMNS = (
     "id",
     "household_id",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.access_log import Look, record_look
+from server.domain.access_log import Look, record_looks
 from server.domain.models import Household, Member, Person, Phase, Role, Trajectory
 from server.domain.policy import Actor, Relation
 
@@ -37,8 +37,13 @@ async def team_list(db: AsyncSession, actor: Actor) -> list[TeamRow]:
         .order_by(Household.name)
     )
     rows = [TeamRow(h, n, Phase(p), r or "") for h, n, p, r in result.tuples()]
-    for household_id in dict.fromkeys(row.household_id for row in rows):
-        await record_look(db, Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE))
+    await record_looks(
+        db,
+        [
+            Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE)
+            for household_id in dict.fromkeys(row.household_id for row in rows)
+        ],
+    )
     return rows
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.models import (
@@ -373,22 +375,20 @@ class HouseholdRef:
     instrument_key: str
 
 
-async def relations_to_household(
-    session: AsyncSession, actor: Actor, household_id: uuid.UUID
-) -> tuple[frozenset[Relation], HouseholdRef | None]:
-    """Everything this person is to this household, in one statement. A missing household, or one of
-    another gemeente, has no relations."""
+@cache
+def _relations_statement(partner: bool, volunteer: bool) -> Select[Any]:
+    """The one statement of ``relations_to_household``, built once per shape (a partner's organisations
+    and a volunteer's requests are asked about only for those who have such a role)."""
+    household_id: BindParameter[uuid.UUID] = bindparam("household_id", type_=Household.id.type)
+    person_id: BindParameter[uuid.UUID] = bindparam("person_id", type_=Person.id.type)
     false = literal(False)
-    partner_organisations = [
-        r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
-    ]
-    statement = (
+    return (
         select(
             Household.name,
             Household.municipality_id,
             Household.team_id,
             Municipality.instrument_key,
-            exists().where(Member.household_id == household_id, Member.person_id == actor.id).label("is_member"),
+            exists().where(Member.household_id == household_id, Member.person_id == person_id).label("is_member"),
             select(Trajectory.regisseur_id)
             .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
             .order_by(Trajectory.started_on.desc())
@@ -398,27 +398,45 @@ async def relations_to_household(
             (
                 exists().where(
                     Share.household_id == household_id,
-                    Share.organisation_id.in_(partner_organisations),
+                    Share.organisation_id.in_(bindparam("organisations", expanding=True)),
                     Share.revoked_at.is_(None),
                 )
-                if partner_organisations
+                if partner
                 else false
             ).label("partner_share"),
             (
                 # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
                 exists().where(
                     HelpRequest.household_id == household_id,
-                    HelpRequest.volunteer_id == actor.id,
+                    HelpRequest.volunteer_id == person_id,
                     HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
                 )
-                if actor.has_role(Role.VOLUNTEER)
+                if volunteer
                 else false
             ).label("volunteer_accepted"),
         )
         .join(Municipality, Municipality.id == Household.municipality_id)
-        .where(Household.id == household_id, Household.municipality_id == actor.person.municipality_id)
+        .where(Household.id == household_id, Household.municipality_id == bindparam("municipality_id"))
     )
-    row = (await session.execute(statement)).first()
+
+
+async def relations_to_household(
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
+) -> tuple[frozenset[Relation], HouseholdRef | None]:
+    """Everything this person is to this household, in one statement. A missing household, or one of
+    another gemeente, has no relations."""
+    partner_organisations = [
+        r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
+    ]
+    statement = _relations_statement(bool(partner_organisations), actor.has_role(Role.VOLUNTEER))
+    parameters: dict[str, Any] = {
+        "household_id": household_id,
+        "person_id": actor.id,
+        "municipality_id": actor.person.municipality_id,
+    }
+    if partner_organisations:
+        parameters["organisations"] = partner_organisations
+    row = (await session.execute(statement, parameters)).first()
     if row is None:
         return frozenset(), None
     household = HouseholdRef(household_id, row.name, row.municipality_id, row.team_id, row.instrument_key)

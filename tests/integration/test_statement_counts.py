@@ -1,0 +1,997 @@
+"""How many SQL statements each page costs, and that the number does not grow with the data.
+
+Every page (every GET route of the app, found in the app itself), the htmx fragments the templates ask for
+and the JSON export are requested twice, each by a person who may see it: once in a small world, and once
+after the data has grown many times over (goals and actions, shares, ratings over time, people on the map,
+timeline events, looks in the access log, help requests and offers, households in the regisseur's caseload
+and the team, staff, volunteers, recovery links, passkeys). What a request costs is every statement the
+app's engine runs while it is served, end to end: the guard, the page, the commit's last flush and the
+access-log entry written after it. A listener on the app's engine records them; the app runs with
+``count_statements`` on, and its own count (``Server-Timing: sql;desc="N statements"``) is checked against
+them as well.
+
+Two claims per page:
+- the count is the same, small and large. A page whose count grows with the data runs a query per row (an
+  N+1); the failure lists the statements that ran more often, and every statement of the large request;
+- the count stays within the page's BUDGET (below).
+
+In the small world the household already has one row of every kind (a goal, an action, a share, a rating
+from both sides, a look, a help request with an offer, an account event, ...), so that a query skipped for
+an empty list (``if not rows: return []``) is not taken for growth: the question is whether a hundred rows
+cost what one costs.
+
+Building and growing the world is the slow part, so it is done once for this module and every page is then
+a test of its own; a page with a known N+1 is marked ``xfail`` on its own (see KNOWN_GROWTH).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from server.app import create_app
+from server.db import make_engine
+from server.domain import access_log
+from server.domain.access_log import Look
+from server.domain.models import (
+    AccountEvent,
+    EnrolmentToken,
+    Household,
+    Member,
+    Passkey,
+    Person,
+    Role,
+    RoleAssignment,
+    TimelineEvent,
+    utcnow,
+)
+from server.domain.network import service as network
+from server.domain.network.model import NetworkPerson, NetworkRelation
+from server.domain.network.service import INFORMAL, NetworkPersonInput
+from server.domain.people import HouseholdInput, MemberInput, register_household
+from server.domain.plan import service as plan
+from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, Share, WhoType
+from server.domain.plan.service import ActionInput
+from server.domain.policy import Relation, actor_for
+from server.domain.ratings import instruments
+from server.domain.ratings import service as ratings
+from server.domain.ratings.model import Assessment, AssessmentKind, Perspective, Rating
+from server.domain.volunteering.model import (
+    HelpOffer,
+    HelpOfferStatus,
+    HelpRequest,
+    HelpRequestStatus,
+    InvolvementCount,
+)
+from server.web import TEMPLATE_DIR
+from tests.conftest import BACKEND, TEST_ORIGIN, clean_database, settings_for
+from tests.factories import issue_link, sign_in, signed_in_as
+from tests.forms import find_form, send
+from tests.matrix_world import (
+    ADMIN,
+    ANONYMOUS,
+    COORDINATOR,
+    MEMBER,
+    NETWORK_SHARED,
+    PARTNER_SHARED,
+    REGISSEUR,
+    TEAM_LEAD,
+    VOLUNTEER_ACCEPTED,
+    VOLUNTEER_PENDING,
+    MatrixWorld,
+    build_matrix_world,
+)
+
+# --------------------------------------------------------------------------------------------------------
+# The budgets
+# --------------------------------------------------------------------------------------------------------
+
+# Statements per request, by visit (see VISITS), end to end (the access-log entry included), as measured
+# when this test was written; SQLite and PostgreSQL counted the same. A budget is a ceiling, not a target:
+# the queries are being optimised, and whoever lowers a page's count lowers its budget with it. Raising one
+# is a decision to make on purpose. The point of the test is the equality between the small and the large
+# world; the budget keeps a page from quietly getting dearer.
+# A value is one number for both databases, or {"sqlite": n, "postgresql": m} where they differ.
+BUDGET: dict[str, int | dict[str, int]] = {
+    "household.overview": 9,
+    "plan.view": 6,
+    "plan.goal.new": 2,
+    "plan.goal.edit": 3,
+    "plan.action.new": 3,
+    "plan.action.edit": 4,
+    "plan.share.new": 7,
+    "plan.action.tick (htmx)": 7,
+    "plan.action.tick (htmx, as regisseur)": 10,
+    "ratings.view": 7,
+    "ratings.rate (htmx)": 13,
+    "ratings.history": 7,
+    "household.timeline": 5,
+    "household.access_log": 6,
+    "network.map": 9,
+    "network.new": 4,
+    "network.edit": 5,
+    "network.invite_form": 6,
+    "network.link": 3,
+    "help.new": 5,
+    "help.list": 10,
+    "export.json": 16,
+    "export.pdf": 16,
+    "me.overview": 3,
+    "me.passkeys": 3,
+    "household.overview (as network member)": 12,
+    "plan.view (as network member)": 9,
+    "me.overview (as network member)": 4,
+    "household.overview (as volunteer)": 9,
+    "help.task": 10,
+    "help.board": 6,
+    "household.overview (as regisseur)": 13,
+    "plan.view (as regisseur)": 9,
+    "household.new": 1,
+    "household.member.link_show": 6,
+    "me.overview (as regisseur)": 4,
+    "me.overview (as team lead)": 9,
+    "recovery.list": 5,
+    "admin.people": 5,
+    "admin.people.link_show": 2,
+    "volunteers.people": 4,
+    "volunteers.people.link_show": 2,
+    "public.start": 0,
+    "auth.sign_in": 0,
+    "auth.enrol": 4,
+}
+
+# GET routes that need no budget, and why.
+EXEMPT: dict[str, str] = {
+    "public.static": "a fingerprinted file from disk; no database",
+    "public.service_worker": "a file from disk; no database",
+    "public.manifest": "the web app manifest, built from settings; no database",
+    "health.live": "the liveness probe; no database",
+    "health.ready": "the readiness probe; one SELECT 1 by design",
+}
+
+# Pages whose count grows with the data today: visit key -> what repeats and where it comes from. The test
+# of such a page is expected to fail (strictly: once the page is fixed, remove it here).
+KNOWN_GROWTH: dict[str, str] = {}
+
+
+# --------------------------------------------------------------------------------------------------------
+# The visits: who asks for what
+# --------------------------------------------------------------------------------------------------------
+
+# A path parameter in a route, e.g. {household_id:uuid}.
+PARAM = re.compile(r"\{(\w+):\w+\}")
+# The ids and values a path or a form is filled in with, by name; one set for each world (small, large).
+Places = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form on a page, sent as the person would: the page (a route name) that holds it, the route its
+    action points at, and what is filled in ("{name}" takes a value from the places)."""
+
+    page: str
+    action: str
+    data: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Visit:
+    route: str  # the route name requested
+    role: str = MEMBER  # who requests it (a role of tests/matrix_world.py)
+    label: str = ""  # tells apart visits of one route: "as regisseur", "htmx"
+    # Path parameter -> the name of its value in the places, where it is not the parameter's own name.
+    params: Mapping[str, str] = field(default_factory=dict)
+    # A form to send first, not counted (a link is shown once, after the form that made it).
+    before: Form | None = None
+    # The measured request is the route's form on this page (a route name), sent by htmx with ``data``,
+    # instead of a GET of the route.
+    htmx_from: str = ""
+    data: Mapping[str, str] = field(default_factory=dict)
+    # The page lists rows that grow: its large answer must be the longer one, or the growth did not reach it
+    # and the equal counts prove nothing.
+    lists: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.route} ({self.label})" if self.label else self.route
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.role}]"
+
+
+VISITS: tuple[Visit, ...] = (
+    # The household's own pages, as its member sees them.
+    Visit("household.overview", lists=True),
+    Visit("plan.view", lists=True),
+    Visit("plan.goal.new"),
+    Visit("plan.goal.edit"),
+    Visit("plan.action.new"),
+    Visit("plan.action.edit"),
+    Visit("plan.share.new", lists=True),
+    Visit(
+        "plan.action.tick",
+        label="htmx",
+        params={"action_id": "tick_action"},
+        htmx_from="plan.view",
+        data={"gedaan": "ja"},
+    ),
+    Visit("ratings.view"),
+    Visit("ratings.rate", label="htmx", htmx_from="ratings.view", data={"score": "{score}", "note": "Het gaat beter."}),
+    Visit("ratings.history", lists=True),
+    Visit("household.timeline", lists=True),
+    Visit("household.access_log", lists=True),
+    Visit("network.map", lists=True),
+    Visit("network.new"),
+    Visit("network.edit"),
+    Visit("network.invite_form", lists=True),
+    Visit(
+        "network.link",
+        before=Form(
+            "network.invite_form", "network.invite", {"network_person": "{invitee}", "message": "Help je mee?"}
+        ),
+    ),
+    Visit("help.new", params={"action_id": "volunteer_action"}),
+    Visit("help.list", lists=True),
+    Visit("export.json", lists=True),
+    Visit("export.pdf", lists=True),
+    Visit("me.overview"),
+    Visit("me.passkeys", lists=True),
+    # The same household seen from outside it: each of these looks is also written to its access log.
+    Visit("household.overview", NETWORK_SHARED, "as network member", lists=True),
+    Visit("plan.view", NETWORK_SHARED, "as network member", lists=True),
+    Visit("me.overview", NETWORK_SHARED, "as network member", lists=True),
+    Visit("household.overview", VOLUNTEER_ACCEPTED, "as volunteer"),
+    Visit("help.task", VOLUNTEER_ACCEPTED),
+    Visit("help.board", VOLUNTEER_ACCEPTED, lists=True),
+    Visit("household.overview", REGISSEUR, "as regisseur", lists=True),
+    Visit("plan.view", REGISSEUR, "as regisseur", lists=True),
+    Visit(
+        "plan.action.tick",
+        REGISSEUR,
+        label="htmx, as regisseur",
+        params={"action_id": "regisseur_tick"},
+        htmx_from="plan.view",
+        data={"gedaan": "ja"},
+    ),
+    Visit("household.new", REGISSEUR),
+    Visit(
+        "household.member.link_show",
+        REGISSEUR,
+        before=Form("household.overview", "household.member.link"),
+    ),
+    Visit("me.overview", REGISSEUR, "as regisseur", lists=True),
+    # Pages not about one household.
+    Visit("me.overview", TEAM_LEAD, "as team lead", lists=True),
+    Visit("recovery.list", TEAM_LEAD, lists=True),
+    Visit("admin.people", ADMIN, lists=True),
+    Visit(
+        "admin.people.link_show",
+        ADMIN,
+        before=Form("admin.people", "admin.people.link", params={"person_id": "staff_person"}),
+    ),
+    Visit("volunteers.people", COORDINATOR, lists=True),
+    Visit(
+        "volunteers.people.link_show",
+        COORDINATOR,
+        before=Form("volunteers.people", "volunteers.people.link", params={"person_id": "volunteer_person"}),
+    ),
+    Visit("public.start", ANONYMOUS),
+    Visit("auth.sign_in", ANONYMOUS),
+    Visit("auth.enrol", ANONYMOUS),
+)
+
+# The order in which people sign in; each does all of their visits in one go.
+SIGN_IN_ORDER = (MEMBER, NETWORK_SHARED, VOLUNTEER_ACCEPTED, REGISSEUR, TEAM_LEAD, ADMIN, COORDINATOR, ANONYMOUS)
+
+
+def budget_of(key: str) -> int:
+    value = BUDGET[key]
+    return value if isinstance(value, int) else value[BACKEND]
+
+
+# --------------------------------------------------------------------------------------------------------
+# The routes, from the app and from the templates
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    rate_limited: bool
+
+
+def route_table(app: Litestar) -> dict[str, RouteInfo]:
+    table: dict[str, RouteInfo] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods == {"OPTIONS"} or not handler.name:
+                continue
+            table[handler.name] = RouteInfo(
+                route.path, frozenset(handler.http_methods), bool(handler.opt.get("rate_limited"))
+            )
+    return table
+
+
+# An htmx request in a template: hx-post="/huishoudens/{{ household.id }}/plan/acties/{{ action.id }}/afvinken".
+HX_REQUEST = re.compile(r'hx-(get|post|put|patch|delete)="([^"]+)"')
+JINJA_VALUE = re.compile(r"\{\{.*?\}\}")
+
+
+def htmx_routes(table: Mapping[str, RouteInfo]) -> dict[str, str]:
+    """Route name -> the template that asks htmx for it (a fragment)."""
+    found: dict[str, str] = {}
+    for template in sorted(TEMPLATE_DIR.rglob("*.html")):
+        for method, url in HX_REQUEST.findall(template.read_text(encoding="utf-8")):
+            shape = JINJA_VALUE.sub("{}", url.split("?")[0])
+            matches = [
+                name
+                for name, info in table.items()
+                if PARAM.sub("{}", info.path) == shape and method.upper() in info.methods
+            ]
+            where = str(template.relative_to(TEMPLATE_DIR))
+            for name in matches or [f"<no route for {method.upper()} {url}>"]:
+                found.setdefault(name, where)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# The small world: the matrix world, with one more of each kind of row the pages show
+# --------------------------------------------------------------------------------------------------------
+
+
+async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
+    sanne, fatima = world.people[MEMBER], world.people[REGISSEUR]
+    me, regisseur = actor_for(sanne), actor_for(fatima)
+    a = world.a.household
+    household = await db.get(Household, a)
+    assert household is not None
+    instrument = await instruments.for_municipality(db, household.municipality_id)
+    domain = instrument.domains[0].key
+
+    # Someone on the map to invite in the small round, and open actions to tick off with htmx (one for the
+    # member, one for the regisseur).
+    invitee = await network.add_person(
+        db, me, a, NetworkPersonInput(name="Tante Ria", relation="familie", kind=INFORMAL, ring="2")
+    )
+    ticks = [
+        await plan.create_action(db, me, a, world.a.goal, ActionInput(what=f"Bellen {n}", who_type="zelf"))
+        for n in range(2)
+    ]
+    # A nulmeting long ago from both sides, with a score each.
+    long_ago = (utcnow().date() - dt.timedelta(days=400)).isoformat()
+    for actor, relation in ((me, Relation.MEMBER), (regisseur, Relation.REGISSEUR)):
+        await ratings.start_assessment(db, actor, relation, a, instrument, AssessmentKind.NULMETING, long_ago)
+        await ratings.rate(db, actor, relation, a, instrument, domain, "3", "")
+    # One look in the access log, and one event on the member's own account.
+    await access_log.record_look(db, Look.of(regisseur, Relation.REGISSEUR, a, "plan"))
+    db.add(AccountEvent(person_id=sanne.id, kind="recovery.issued", actor_name=fatima.display_name))
+    await db.commit()
+    return {
+        "household_id": str(a),
+        "member_id": str(world.a.member),
+        "goal_id": str(world.a.goal),
+        "action_id": str(world.a.actions["network"]),
+        "volunteer_action": str(world.a.actions["volunteer"]),
+        "person_id": str(world.a.network_person),
+        "request_id": str(world.a.accepted_request),
+        "token": world.enrolment_token,
+        "staff_person": str(world.managed_staff),
+        "volunteer_person": str(world.managed_volunteer),
+        "invitee": str(invitee.id),
+        "tick_action": str(ticks[0].id),
+        "regisseur_tick": str(ticks[1].id),
+        "domain_key": domain,
+        "score": "2",
+    }
+
+
+# --------------------------------------------------------------------------------------------------------
+# The large world: the same, grown
+# --------------------------------------------------------------------------------------------------------
+
+# How many rows of each kind are added (of some kinds a multiple: ratings, timeline events).
+GROWTH = 12
+
+
+@dataclass(frozen=True)
+class HouseholdA:
+    """What the growth adds to: household A, its gemeente and team, and the people around it."""
+
+    id: uuid.UUID
+    wijk: str
+    gemeente: uuid.UUID
+    team: uuid.UUID
+    instrument: instruments.InstrumentDef
+    member: Person
+    regisseur: Person
+    network_member: Person
+    volunteer: Person
+    volunteer_org: uuid.UUID
+    partner_org: uuid.UUID
+
+
+async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
+    """Add many rows of every kind the pages show: in bulk where rows stand alone, through the domain where
+    they come with relations (invitations, registered households, the access log's hash chain)."""
+    household = await db.get(Household, world.a.household)
+    assert household is not None
+    lotte = world.people[VOLUNTEER_ACCEPTED]
+    a = HouseholdA(
+        id=household.id,
+        wijk=household.wijk,
+        gemeente=household.municipality_id,
+        team=household.team_id,
+        instrument=await instruments.for_municipality(db, household.municipality_id),
+        member=world.people[MEMBER],
+        regisseur=world.people[REGISSEUR],
+        network_member=world.people[NETWORK_SHARED],
+        volunteer=lotte,
+        volunteer_org=next(r.organisation_id for r in lotte.roles if r.role == Role.VOLUNTEER and r.organisation_id),
+        partner_org=next(
+            r.organisation_id
+            for r in world.people[PARTNER_SHARED].roles
+            if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
+        ),
+    )
+    volunteers = await _grow_people(db, a, admin=world.people[ADMIN])
+    helpers, invitee = await _grow_map(db, a)
+    actions, ticks = await _grow_plan(db, a, helpers)
+    await _grow_ratings(db, a)
+    await _grow_help(db, a, actions, offer_makers=[world.people[VOLUNTEER_PENDING], *volunteers[:2]])
+    await _grow_history(db, a, partner=world.people[PARTNER_SHARED])
+    await db.commit()
+    await _grow_caseload(db, a)
+    await db.commit()
+    ahmed = await db.scalar(
+        select(Person).join(Member, Member.person_id == Person.id).where(Member.household_id == world.b.household)
+    )
+    assert ahmed is not None
+    return {
+        **small,
+        "invitee": str(invitee.id),
+        "tick_action": str(ticks[0].id),
+        "regisseur_tick": str(ticks[1].id),
+        "token": await issue_link(db, ahmed),
+        "score": "4",
+    }
+
+
+def _person(a: HouseholdA, name: str, role: Role, **context: uuid.UUID) -> Person:
+    person = Person(municipality_id=a.gemeente, display_name=name)
+    person.roles = [RoleAssignment(role=role, **context)]
+    return person
+
+
+async def _grow_people(db: AsyncSession, a: HouseholdA, *, admin: Person) -> list[Person]:
+    """Staff for the admin's page (some with a recovery link for the team lead to approve), volunteers for
+    the coordinator's page, more adults and children in the household, passkeys and account events."""
+    staff = [_person(a, f"Regisseur {i:02}", Role.REGISSEUR, team_id=a.team) for i in range(GROWTH)]
+    volunteers = [
+        _person(a, f"Vrijwilliger {i:02}", Role.VOLUNTEER, organisation_id=a.volunteer_org) for i in range(GROWTH)
+    ]
+    adults = [_person(a, f"Volwassene {i}", Role.HOUSEHOLD_MEMBER, household_id=a.id) for i in range(3)]
+    db.add_all(staff + volunteers + adults)
+    await db.flush()
+    db.add_all(Member(household_id=a.id, person_id=p.id, first_name=p.display_name, is_adult=True) for p in adults)
+    db.add_all(Member(household_id=a.id, first_name=f"Kind {i}", is_adult=False) for i in range(5))
+    db.add_all(
+        Passkey(person_id=p.id, credential_id=secrets.token_bytes(32), public_key=b"-", name=f"Telefoon {i}")
+        for i, p in enumerate([a.member] * 5 + adults)
+    )
+    db.add_all(
+        AccountEvent(person_id=a.member.id, kind="recovery.used", actor_name=a.regisseur.display_name)
+        for _ in range(GROWTH)
+    )
+    db.add_all(
+        EnrolmentToken(
+            person_id=p.id,
+            token_hash=secrets.token_hex(32),
+            created_by_id=admin.id,
+            expires_at=utcnow() + dt.timedelta(days=3),
+            is_recovery=True,
+            needs_approval=True,
+        )
+        for p in staff[: GROWTH // 2]
+    )
+    return volunteers
+
+
+async def _grow_map(db: AsyncSession, a: HouseholdA) -> tuple[list[uuid.UUID], NetworkPerson]:
+    """Many people on the map, some the household would rather not involve, half of them invited. Returns
+    the invited people's accounts, and someone not invited yet (the large round invites them)."""
+    relations = list(NetworkRelation)
+    rows = [
+        NetworkPerson(
+            household_id=a.id,
+            name=f"Buur {i:02}",
+            relation=relations[i % len(relations)],
+            is_formal=i % 5 == 0,
+            ring=1 + i % 3,
+            can_help_with="Boodschappen",
+            not_involved=i % 6 == 5,
+            not_involved_reason="Liever niet" if i % 6 == 5 else "",
+            created_by_id=a.member.id,
+        )
+        for i in range(GROWTH)
+    ]
+    db.add_all(rows)
+    await db.flush()
+    involved = [row for row in rows if not row.not_involved]
+    me = actor_for(a.member)
+    for row in involved[: GROWTH // 2]:
+        await network.invite(db, me, a.id, a.gemeente, row.id, message="", action_id=None)
+    return [row.person_id for row in involved[: GROWTH // 2] if row.person_id], involved[-1]
+
+
+async def _grow_plan(
+    db: AsyncSession, a: HouseholdA, helpers: list[uuid.UUID]
+) -> tuple[list[PlanAction], list[PlanAction]]:
+    """Goals with an action of every kind in every state, some assigned to helpers, many shared. Returns the
+    actions, and open ones to tick off in the large round."""
+    instrument = a.instrument
+    goals = [
+        Goal(
+            household_id=a.id,
+            domain_key=instrument.domains[i % len(instrument.domains)].key,
+            text=f"Doel nummer {i}",
+            horizon=list(Horizon)[i % len(Horizon)],
+            target_score=instrument.max_score if i % 2 else None,
+            written_by_id=a.member.id if i % 2 else a.regisseur.id,
+            written_by_name=a.member.display_name if i % 2 else a.regisseur.display_name,
+            written_by_role=plan.HOUSEHOLD_WRITER if i % 2 else "regisseur",
+        )
+        for i in range(GROWTH)
+    ]
+    db.add_all(goals)
+    await db.flush()
+    statuses = list(ActionStatus)
+    actions = [
+        PlanAction(
+            goal_id=goal.id,
+            household_id=a.id,
+            what=f"Actie {i}.{j}",
+            who_type=who,
+            professional_reason="Dat is hun vak" if who == WhoType.PROFESSIONAL else "",
+            assigned_person_id={
+                WhoType.NETWERK: a.network_member.id if i % 3 == 0 else helpers[i % len(helpers)],
+                WhoType.VRIJWILLIGER: a.volunteer.id if i % 2 else None,
+            }.get(who),
+            due_on=utcnow().date() + dt.timedelta(days=i) if j % 2 else None,
+            status=statuses[(i + j) % len(statuses)],
+            note="Loopt goed" if j == 1 else "",
+            created_by_id=a.member.id,
+        )
+        for i, goal in enumerate(goals)
+        for j, who in enumerate(WhoType)
+    ]
+    ticks = [
+        PlanAction(goal_id=goals[0].id, household_id=a.id, what=f"Afspraak {n}", who_type=WhoType.ZELF)
+        for n in range(2)
+    ]
+    db.add_all([*actions, *ticks])
+
+    def share(goal: Goal, purpose: str, **target: uuid.UUID) -> Share:
+        return Share(household_id=a.id, goal_id=goal.id, purpose=purpose, created_by_id=a.member.id, **target)
+
+    db.add_all(share(goal, "Meedenken", person_id=a.network_member.id) for goal in goals[::2])
+    db.add_all(share(goal, "Helpen", person_id=helpers[i % len(helpers)]) for i, goal in enumerate(goals[1::2]))
+    db.add_all(share(goal, "Schulden", organisation_id=a.partner_org) for goal in goals[::3])
+    await db.flush()
+    return actions, ticks
+
+
+async def _grow_ratings(db: AsyncSession, a: HouseholdA) -> None:
+    """From both sides an assessment a month apart, each with a score for every leefgebied."""
+    instrument = a.instrument
+    scale = instrument.max_score - instrument.min_score + 1
+    for perspective, by in ((Perspective.HOUSEHOLD, a.member), (Perspective.PROFESSIONAL, a.regisseur)):
+        assessments = [
+            Assessment(
+                household_id=a.id,
+                instrument_key=instrument.key,
+                kind=AssessmentKind.TUSSENEVALUATIE,
+                perspective=perspective,
+                held_on=utcnow().date() - dt.timedelta(days=390 - 30 * k),
+                created_by_id=by.id,
+            )
+            for k in range(GROWTH // 2)
+        ]
+        db.add_all(assessments)
+        await db.flush()
+        db.add_all(
+            Rating(
+                assessment_id=assessment.id,
+                household_id=a.id,
+                domain_key=domain.key,
+                score=instrument.min_score + (k + d) % scale,
+                rated_by_id=by.id,
+            )
+            for k, assessment in enumerate(assessments)
+            for d, domain in enumerate(instrument.domains)
+        )
+
+
+async def _grow_help(db: AsyncSession, a: HouseholdA, actions: list[PlanAction], *, offer_makers: list[Person]) -> None:
+    """A help request in every state for each action for a volunteer, each with offers from several
+    volunteers; the volunteer of the matrix world took on some of them. And a count of who was involved
+    on each of many days."""
+    states = list(HelpRequestStatus)
+    taken = (HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE, HelpRequestStatus.CONFIRMED)
+    requests = [
+        HelpRequest(
+            household_id=a.id,
+            action_id=action.id,
+            municipality_id=a.gemeente,
+            what=f"Hulp bij {action.what}",
+            when_text="zaterdag",
+            wijk=a.wijk,
+            status=states[i % len(states)],
+            volunteer_id=a.volunteer.id if states[i % len(states)] in taken else None,
+            published_by_id=a.member.id,
+            accepted_at=utcnow() if states[i % len(states)] in taken else None,
+        )
+        for i, action in enumerate(x for x in actions if x.who_type == WhoType.VRIJWILLIGER)
+    ]
+    db.add_all(requests)
+    await db.flush()
+    db.add_all(
+        HelpOffer(help_request_id=r.id, volunteer_id=v.id, organisation_id=a.volunteer_org, message="Ik kan wel")
+        for r in requests
+        for v in offer_makers
+    )
+    db.add_all(
+        HelpOffer(
+            help_request_id=r.id,
+            volunteer_id=a.volunteer.id,
+            organisation_id=a.volunteer_org,
+            status=HelpOfferStatus.ACCEPTED,
+        )
+        for r in requests
+        if r.volunteer_id == a.volunteer.id
+    )
+    today = utcnow().date()
+    db.add_all(
+        InvolvementCount(household_id=a.id, counted_on=today - dt.timedelta(days=d), volunteers=d % 3, network=d % 5)
+        for d in range(1, GROWTH + 1)
+    )
+
+
+async def _grow_history(db: AsyncSession, a: HouseholdA, *, partner: Person) -> None:
+    """The household's timeline, and looks in its access log by the regisseur and a partner."""
+    kinds = ["goal.created", "action.ticked", "network.added", "help.published", "rating.set", "share.created"]
+    detail = {
+        "actor_name": a.member.display_name,
+        "goal": "Weer rust in huis",
+        "action": "Milan ophalen",
+        "name": "Buur",
+        "what": "Boodschappen doen",
+        "domain": a.instrument.domains[0].name,
+        "score": 3,
+        "perspective": "household",
+        "with": "Oma Ineke",
+        "purpose": "Meedenken",
+    }
+    now = utcnow()
+    db.add_all(
+        TimelineEvent(
+            household_id=a.id,
+            actor_id=a.member.id,
+            kind=kinds[i % len(kinds)],
+            detail=detail,
+            created_at=now - dt.timedelta(minutes=i),
+        )
+        for i in range(GROWTH * 5)
+    )
+    lookers = [(actor_for(partner), Relation.PARTNER_WITH_SHARE), (actor_for(a.regisseur), Relation.REGISSEUR)]
+    for i in range(GROWTH * 2):
+        actor, relation = lookers[i % 2]
+        await access_log.record_look(db, Look.of(actor, relation, a.id, "plan"))
+
+
+async def _grow_caseload(db: AsyncSession, a: HouseholdA) -> None:
+    """More households for the regisseur's caseload and the team lead's team, each with two cards on the
+    task board (the volunteer took on some), and the network member helping in each."""
+    regisseur = actor_for(a.regisseur)
+    for i in range(GROWTH // 2):
+        other = await register_household(
+            db,
+            regisseur,
+            HouseholdInput(name=f"Familie {i:02}", wijk=a.wijk, members=[MemberInput(f"Ouder {i}", True)]),
+        )
+        goal = Goal(
+            household_id=other.id,
+            domain_key=a.instrument.domains[0].key,
+            text="Rust in huis",
+            horizon=Horizon.EERST,
+            written_by_role=plan.HOUSEHOLD_WRITER,
+        )
+        db.add(goal)
+        await db.flush()
+        chores = [
+            PlanAction(goal_id=goal.id, household_id=other.id, what=f"Klus {k}", who_type=WhoType.VRIJWILLIGER)
+            for k in range(2)
+        ]
+        db.add_all(chores)
+        await db.flush()
+        for k, chore in enumerate(chores):
+            taken = k == 1 and i % 2 == 1
+            db.add(
+                HelpRequest(
+                    household_id=other.id,
+                    action_id=chore.id,
+                    municipality_id=a.gemeente,
+                    what=chore.what,
+                    wijk=a.wijk,
+                    status=HelpRequestStatus.ACCEPTED if taken else HelpRequestStatus.OPEN,
+                    volunteer_id=a.volunteer.id if taken else None,
+                    accepted_at=utcnow() if taken else None,
+                )
+            )
+        db.add(RoleAssignment(person_id=a.network_member.id, role=Role.NETWORK_MEMBER, household_id=other.id))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------------------
+
+SERVER_TIMING = re.compile(r'sql;desc="(\d+) statements"')
+
+
+@dataclass
+class Answer:
+    """What one request cost: every statement the app's engine ran from the request's first byte to its
+    answer's last (the count the tests compare), and the count the app itself sent in Server-Timing."""
+
+    status: int = 0
+    header: int | None = None
+    statements: list[str] = field(default_factory=list)
+    size: int = 0
+    error: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+class Recorder:
+    """The statements of the app's engine while a measured request runs, for the failure messages."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.on = False
+        self.statements: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if self.on:
+            self.statements.append(" ".join(statement.split()))
+
+    def start(self) -> None:
+        self.statements, self.on = [], True
+
+    def stop(self) -> list[str]:
+        self.on = False
+        return self.statements
+
+    def close(self) -> None:
+        event.remove(self.engine.sync_engine, "before_cursor_execute", self._record)
+
+
+@dataclass
+class Walker:
+    """Signs people in and makes each visit, in the same order in both worlds."""
+
+    client: AsyncTestClient[Litestar]
+    db: AsyncSession
+    world: MatrixWorld
+    recorder: Recorder
+    routes: dict[str, RouteInfo]
+    passkeys: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, route: str, places: Places, params: Mapping[str, str]) -> str:
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return places[params.get(name, name)]
+
+        return PARAM.sub(value, self.routes[route].path)
+
+    async def become(self, role: str) -> None:
+        if role == ANONYMOUS:
+            self.client.cookies.clear()
+            return
+        if role in self.passkeys:
+            signed = await sign_in(self.client, self.passkeys[role])
+            assert signed.status_code == 200, f"{role} could not sign in again: {signed.text}"
+        else:
+            self.passkeys[role] = await signed_in_as(self.client, self.db, self.world.people[role])
+        # A browser opens a page after signing in: from then on its CSRF cookie is the session's own, and the
+        # measured requests are not the first of the session.
+        assert (await self.client.get("/mijn")).status_code == 200
+
+    async def open(self, route: str, places: Places, params: Mapping[str, str]) -> httpx.Response:
+        page = await self.client.get(self.url(route, places, params))
+        assert page.status_code == 200, f"{route} answered {page.status_code}"
+        return page
+
+    async def visit(self, visit: Visit, places: Places) -> Answer:
+        target = self.url(visit.route, places, visit.params)
+        if visit.before is not None:
+            before = visit.before
+            page = await self.open(before.page, places, before.params)
+            form = find_form(page, self.url(before.action, places, before.params))
+            sent = await send(self.client, form, {k: v.format(**places) for k, v in before.data.items()})
+            assert sent.status_code == 303, f"the form before the page answered {sent.status_code}: {sent.text}"
+        if self.routes[visit.route].rate_limited:
+            # The first attempt in a minute also clears old rate-limit windows (one statement more); open the
+            # window first so that the measured request is an ordinary one.
+            await self.client.get(target, follow_redirects=False)
+        if visit.htmx_from:
+            page = await self.open(visit.htmx_from, places, visit.params)
+            form = find_form(page, target)
+            data = {k: v.format(**places) for k, v in visit.data.items()}
+            self.recorder.start()
+            try:
+                response = await send(self.client, form, data, htmx=True)
+            finally:
+                statements = self.recorder.stop()
+        else:
+            self.recorder.start()
+            try:
+                response = await self.client.get(target, follow_redirects=False)
+            finally:
+                statements = self.recorder.stop()
+        header = SERVER_TIMING.search(response.headers.get("server-timing", ""))
+        return Answer(response.status_code, int(header.group(1)) if header else None, statements, len(response.content))
+
+    async def walk(self, places: Places) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        for role in SIGN_IN_ORDER:
+            await self.become(role)
+            for visit in (v for v in VISITS if v.role == role):
+                try:
+                    answers[visit.key] = await self.visit(visit, places)
+                except Exception as exc:  # reported by the page's own test, not by all of them
+                    answers[visit.key] = Answer(error=f"{type(exc).__name__}: {exc}")
+        return answers
+
+
+@dataclass(frozen=True)
+class Measured:
+    small: dict[str, Answer]
+    large: dict[str, Answer]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def measured(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Measured]:
+    url = await clean_database(migrated_template, tmp_path_factory.mktemp("statements"))
+    app = create_app(settings_for(url, count_statements=True))
+    recorder = Recorder(app.state.db_config.get_engine())
+    engine = make_engine(settings_for(url))
+    try:
+        async with (
+            async_sessionmaker(engine, expire_on_commit=False)() as db,
+            AsyncTestClient(app=app, base_url=TEST_ORIGIN) as client,
+        ):
+            world = await build_matrix_world(db)
+            small_places = await furnish(db, world)
+            walker = Walker(client, db, world, recorder, route_table(app))
+            small = await walker.walk(small_places)
+            large_places = await grow(db, world, small_places)
+            large = await walker.walk(large_places)
+    finally:
+        recorder.close()
+        await engine.dispose()
+    yield Measured(small, large)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The tests
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_every_page_has_a_statement_budget(tmp_path: Path) -> None:
+    app = create_app(settings_for(f"sqlite+aiosqlite:///{tmp_path / 'routes.sqlite3'}"))
+    table = route_table(app)
+    visited = {v.route for v in VISITS}
+    problems = []
+    for name, info in sorted(table.items()):
+        if "GET" in info.methods and name not in visited and name not in EXEMPT:
+            problems.append(
+                f"page {name} ({info.path}) has no statement budget: add a visit to VISITS and its count to "
+                "BUDGET, or list it in EXEMPT with the reason"
+            )
+    for name, template in sorted(htmx_routes(table).items()):
+        if not any(v.route == name and v.htmx_from for v in VISITS):
+            problems.append(f"the htmx fragment {name} (asked for in {template}) has no statement budget")
+    for name in sorted(EXEMPT):
+        if name not in table or "GET" not in table[name].methods:
+            problems.append(f"EXEMPT names {name}, which is not a GET route (any more)")
+    for visit in VISITS:
+        if visit.route not in table:
+            problems.append(f"the visit {visit} names a route the app does not have")
+    keys = Counter(v.key for v in VISITS)
+    problems += [f"two visits have the key {key!r}; give one a label" for key, n in keys.items() if n > 1]
+    problems += [f"the visit {key} has no BUDGET" for key in keys if key not in BUDGET]
+    problems += [f"BUDGET has {key!r}, which no visit measures" for key in BUDGET if key not in keys]
+    problems += [f"KNOWN_GROWTH has {key!r}, which no visit measures" for key in KNOWN_GROWTH if key not in keys]
+    assert problems == [], "\n".join(problems)
+
+
+def _listing(statements: list[str], limit: int = 400) -> str:
+    return "\n".join(f"  {i:3}. {s[:limit]}" for i, s in enumerate(statements, 1))
+
+
+def _growth(visit: Visit, small: Answer, large: Answer) -> str:
+    before, after = Counter(small.statements), Counter(large.statements)
+    repeated = sorted(((after[s] - before[s], s) for s in after if after[s] > before[s]), reverse=True)
+    fewer = [s for s in before if before[s] > after[s]]
+    lines = [
+        f"{visit}: {small.count} statements in the small world, {large.count} after the data grew.",
+        "Statements that ran more often with more data (times small -> large):",
+        *(f"  {before[s]} -> {after[s]}  {s[:400]}" for _n, s in repeated),
+        *(["Statements that ran less often:"] if fewer else []),
+        *(f"  {before[s]} -> {after[s]}  {s[:400]}" for s in fewer),
+        "All statements of the large request:",
+        _listing(large.statements),
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "visit",
+    [
+        pytest.param(
+            visit,
+            id=visit.key,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GROWTH[visit.key])] if visit.key in KNOWN_GROWTH else [],
+        )
+        for visit in VISITS
+    ],
+)
+def test_statements_per_page_do_not_grow_with_the_data(visit: Visit, measured: Measured) -> None:
+    small, large = measured.small[visit.key], measured.large[visit.key]
+    for label, answer in (("small", small), ("large", large)):
+        assert not answer.error, f"{visit}: the request in the {label} world failed: {answer.error}"
+        assert answer.status == 200, f"{visit}: the {label} world answered {answer.status}, not the page"
+    if visit.lists:
+        assert large.size > small.size, (
+            f"{visit}: the large answer is no longer than the small one ({small.size} -> {large.size} bytes); "
+            "the growth did not reach this page, so equal counts would prove nothing"
+        )
+    assert large.count == small.count, _growth(visit, small, large)
+    budget = budget_of(visit.key)
+    assert large.count <= budget, (
+        f"{visit}: {large.count} statements, over its budget of {budget} ({BACKEND}):\n{_listing(large.statements)}"
+    )
+
+
+def test_server_timing_counts_every_statement_of_the_request(measured: Measured) -> None:
+    """The header `make bench` reads must say what a request costs, the access-log entry included."""
+    short = [
+        f"{key} ({world}): the header says {answer.header}, the engine ran {answer.count}:\n"
+        + _listing(answer.statements[answer.header or 0 :])
+        for world, answers in (("small", measured.small), ("large", measured.large))
+        for key, answer in answers.items()
+        if not answer.error and answer.header != answer.count
+    ]
+    assert short == [], "\n".join(short)
