@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import secrets
 import sys
-from typing import Any
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from server.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+# What each worker process imports and calls to build its app (from the environment) when there are several.
+APP_FACTORY = "server.cli:app_for_server"
+SECRET_KEY_VAR = "ONSPLAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 
 
 def _settings() -> Settings:
@@ -20,13 +30,18 @@ def _settings() -> Settings:
 
 def server_options(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     """How uvicorn serves the app. X-Forwarded-For is read only from the proxies named in the settings (or
-    on the command line); otherwise the connecting address is the client, whatever headers it sends."""
+    on the command line); otherwise the connecting address is the client, whatever headers it sends.
+
+    With more than one worker uvicorn starts each worker as a new process, which builds its own app:
+    uvicorn gets the factory's import path instead of an app, and each worker reads the settings from the
+    environment (see ``share_secret_key``)."""
     proxies = args.forwarded_allow_ips if args.forwarded_allow_ips is not None else settings.trusted_proxies
     proxies = ",".join(part.strip() for part in proxies.split(",") if part.strip())
     return {
         "host": args.host,
         "port": args.port,
-        "workers": 1,
+        "workers": args.workers,
+        "factory": args.workers > 1,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,
         "access_log": False,
@@ -34,14 +49,67 @@ def server_options(settings: Settings, args: argparse.Namespace) -> dict[str, An
     }
 
 
+def app_for_server(settings: Settings | None = None) -> Litestar:
+    """The app as one server process serves it: built from ``settings`` (or, in a worker, the environment),
+    with WeasyPrint loaded and the objects of the start frozen.
+
+    A full garbage collection walks every object the process holds; with the app, its libraries and
+    WeasyPrint that took 150-230 ms, and a PDF download, which makes many objects, set one off each time,
+    in whichever thread: meanwhile no request was answered. Objects made at the start live as long as the
+    process, so ``gc.freeze`` takes them out of those walks (the same PDF beside a health check: longest
+    answer 20-30 ms instead of about 200 ms). WeasyPrint is imported first so that its many objects are among
+    them, and so that the first download does not wait for the import."""
+    import gc
+
+    import weasyprint  # noqa: F401 - imported for its side effect, see above
+
+    from server.app import create_app
+
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def share_secret_key(environ: MutableMapping[str, str]) -> bool:
+    """Give all workers one secret key. Without ONSPLAN_SECRET_KEY each process makes a random one (fine
+    in development with one process), and a CSRF token made by one worker would then be refused by the
+    next. So the parent makes one and puts it in the environment its workers start with. Production
+    refuses to start without the variable, so this happens only in development. True when a key was made."""
+    if environ.get(SECRET_KEY_VAR):
+        return False
+    environ[SECRET_KEY_VAR] = secrets.token_urlsafe(32)
+    return True
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    settings = _settings()
-    from server.app import create_app
-
-    uvicorn.run(create_app(settings), **server_options(settings, args))
+    settings = _settings()  # checked once here, so that bad settings stop before any worker starts
+    options = server_options(settings, args)
+    if not options["factory"]:
+        uvicorn.run(app_for_server(settings), **options)
+        return 0
+    if settings.is_sqlite and ":memory:" in settings.database_url:
+        print("An in-memory SQLite database cannot be shared by several workers; use a file.", file=sys.stderr)
+        return 2
+    if share_secret_key(os.environ):
+        print(
+            f"{SECRET_KEY_VAR} is not set: made one for this run, shared by its {args.workers} workers.",
+            file=sys.stderr,
+        )
+    uvicorn.run(APP_FACTORY, **options)
     return 0
+
+
+def _workers(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {value!r}")
+    return number
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -104,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--forwarded-allow-ips",
         default=None,
         help="proxies whose X-Forwarded-For to trust (default: ONSPLAN_TRUSTED_PROXIES, else none)",
+    )
+    run.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; in production one per CPU core, see the README)",
     )
     run.set_defaults(func=cmd_run)
 
