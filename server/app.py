@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -15,7 +16,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.template.config import TemplateConfig
 
-from server.auth import csrf
+from server.auth import csrf, sessions
 from server.config import Settings
 from server.db import make_engine
 from server.errors import EXCEPTION_HANDLERS
@@ -42,7 +43,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     manifest = StaticManifest()
     template_engine = build_template_engine(manifest)
 
-    async def dispose_engine(app: Litestar) -> None:
+    housekeeping: list[asyncio.Task[None]] = []
+
+    async def start_housekeeping(app: Litestar) -> None:
+        housekeeping.append(asyncio.create_task(sessions.purge_regularly(engine, settings)))
+
+    async def stop(app: Litestar) -> None:
+        for task in housekeeping:
+            task.cancel()
+        await asyncio.gather(*housekeeping, return_exceptions=True)
         await engine.dispose()
 
     state: dict[str, Any] = {
@@ -67,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(state),
         after_request=end_reads,
-        on_shutdown=[dispose_engine],
+        on_startup=[start_housekeeping],
+        on_shutdown=[stop],
         openapi_config=None,
         debug=False,
     )

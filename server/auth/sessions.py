@@ -7,8 +7,10 @@ absolute lifetime, both shorter for professionals.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -19,6 +21,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.config import Settings
 from server.domain.models import PROFESSIONAL_ROLES, Person, WebSession, utcnow
+
+log = logging.getLogger("onsplan.sessions")
 
 COOKIE_NAME = "onsplan_session"
 # Writing last_seen on every request would turn every read into a write; a minute is precise enough.
@@ -132,3 +136,17 @@ async def purge_expired(db: AsyncSession, settings: Settings) -> int:
         delete(WebSession).where((WebSession.expires_at <= now) | (WebSession.last_seen_at <= now - longest_idle))
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_regularly(engine: AsyncEngine, settings: Settings) -> None:
+    """Remove ended sessions now and then every ``PURGE_INTERVAL``, for as long as the process runs. Each
+    process does it; a second purge of the same moment finds nothing left to remove."""
+    while True:
+        try:
+            async with AsyncSession(engine) as db, db.begin():
+                removed = await purge_expired(db, settings)
+            if removed:
+                log.info("ended sessions removed", extra={"fields": {"sessions": removed}})
+        except Exception:
+            log.exception("ended sessions could not be removed; trying again later")
+        await asyncio.sleep(PURGE_INTERVAL.total_seconds())
