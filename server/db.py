@@ -36,7 +36,7 @@ def make_engine(settings: Settings) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 15}
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, pool_pre_ping=True)
     engine = create_async_engine(settings.database_url, **kwargs)
     if settings.count_statements:
         event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
