@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.errors import NotFound
 from server.domain.models import Household
 from server.domain.policy import HouseholdRef
+from server.domain.ratings import instruments
+from server.domain.ratings.instruments import InstrumentDef
 
 PLAN = "/huishoudens/{household_id:uuid}/plan"
 
@@ -39,6 +41,15 @@ def guarded_household(request: Request[Any, Any, Any]) -> HouseholdRef:
     team and set of leefgebieden): no second look-up."""
     household: HouseholdRef = request.state.household
     return household
+
+
+async def household_and_instrument(
+    request: Request[Any, Any, Any], db: AsyncSession
+) -> tuple[HouseholdRef, InstrumentDef]:
+    """The household the guard decided about, and its gemeente's set of leefgebieden (a built-in set costs no
+    query)."""
+    household = guarded_household(request)
+    return household, await instruments.by_key(db, household.municipality_id, household.instrument_key)
 
 
 def plan_url(household_id: uuid.UUID, anchor: str = "") -> str:

@@ -14,11 +14,10 @@ from server.domain.plan import service as plan
 from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, WhoType
 from server.domain.plan.service import ActionInput, EditConflict, GoalInput, TickInput
 from server.domain.policy import Action, Actor, HouseholdRef, Relation
-from server.domain.ratings import instruments
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.volunteering import service as volunteering
 from server.i18n import gettext as _
-from server.routes.deps import PLAN, DbSession, Form, guarded_household, plan_url
+from server.routes.deps import PLAN, DbSession, Form, household_and_instrument, plan_url
 from server.views.presenters import (
     day,
     horizon_label,
@@ -29,12 +28,6 @@ from server.views.presenters import (
 )
 from server.web import flash, is_fragment_request, render, see_other
 
-
-async def _context(request: Request[Any, Any, Any], db: DbSession) -> tuple[HouseholdRef, InstrumentDef]:
-    household = guarded_household(request)
-    return household, await instruments.by_key(db, household.municipality_id, household.instrument_key)
-
-
 # --------------------------------------------------------------------------------------------------------
 # The plan
 # --------------------------------------------------------------------------------------------------------
@@ -44,7 +37,7 @@ async def _context(request: Request[Any, Any, Any], db: DbSession) -> tuple[Hous
 async def plan_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household, instrument = await _context(request, db_session)
+    household, instrument = await household_and_instrument(request, db_session)
     relation: Relation = request.state.relation
     actor: Actor = request.state.actor
     view = await plan.load_plan(db_session, household_id, instrument, actor, relation)
@@ -85,7 +78,7 @@ def _goal_form_context(
 async def new_goal(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household, instrument = await _context(request, db_session)
+    household, instrument = await household_and_instrument(request, db_session)
     data = GoalInput(domain_key=request.query_params.get("leefgebied", ""), horizon=Horizon.EERST.value)
     return render(request, "pages/plan/goal_form.html", _goal_form_context(household, instrument, data, {}))
 
@@ -94,7 +87,7 @@ async def new_goal(
 async def create_goal(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID], data: Form[GoalInput]
 ) -> Response[Any]:
-    household, instrument = await _context(request, db_session)
+    household, instrument = await household_and_instrument(request, db_session)
     try:
         goal = await plan.create_goal(
             db_session, request.state.actor, request.state.relation, household_id, instrument, data
@@ -121,7 +114,7 @@ async def edit_goal(
     household_id: FromPath[uuid.UUID],
     goal_id: FromPath[uuid.UUID],
 ) -> Template:
-    household, instrument = await _context(request, db_session)
+    household, instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
     context = _goal_form_context(household, instrument, _goal_as_input(goal), {}, goal=goal, version=goal.version)
     return render(request, "pages/plan/goal_form.html", context)
@@ -135,7 +128,7 @@ async def update_goal(
     goal_id: FromPath[uuid.UUID],
     data: Form[GoalInput],
 ) -> Response[Any]:
-    household, instrument = await _context(request, db_session)
+    household, instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
     try:
         await plan.update_goal(db_session, request.state.actor, household_id, goal_id, instrument, data)
@@ -190,7 +183,7 @@ async def new_action(
     household_id: FromPath[uuid.UUID],
     goal_id: FromPath[uuid.UUID],
 ) -> Template:
-    household, _instrument = await _context(request, db_session)
+    household, _instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
     return render(request, "pages/plan/action_form.html", _action_form_context(household, goal, ActionInput(), {}))
 
@@ -208,7 +201,7 @@ async def create_action(
     goal_id: FromPath[uuid.UUID],
     data: Form[ActionInput],
 ) -> Response[Any]:
-    household, _instrument = await _context(request, db_session)
+    household, _instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
     try:
         action = await plan.create_action(db_session, request.state.actor, household_id, goal_id, data)
@@ -244,7 +237,7 @@ async def edit_action(
     household_id: FromPath[uuid.UUID],
     action_id: FromPath[uuid.UUID],
 ) -> Template:
-    household, _instrument = await _context(request, db_session)
+    household, _instrument = await household_and_instrument(request, db_session)
     action = await plan.get_action(db_session, household_id, action_id)
     goal = await plan.get_goal(db_session, household_id, action.goal_id)
     context = _action_form_context(household, goal, _action_as_input(action), {}, action=action, version=action.version)
@@ -261,7 +254,7 @@ async def update_action(
     action_id: FromPath[uuid.UUID],
     data: Form[ActionInput],
 ) -> Response[Any]:
-    household, _instrument = await _context(request, db_session)
+    household, _instrument = await household_and_instrument(request, db_session)
     action = await plan.get_action(db_session, household_id, action_id)
     goal = await plan.get_goal(db_session, household_id, action.goal_id)
     try:
@@ -309,7 +302,7 @@ async def tick_action(
         db_session, request.state.actor, relation, household_id, action_id, done=data.gedaan == "ja"
     )
     if is_fragment_request(request):
-        household, _instrument = await _context(request, db_session)
+        household, _instrument = await household_and_instrument(request, db_session)
         return render(
             request,
             "partials/plan/action.html",

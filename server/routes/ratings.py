@@ -11,12 +11,11 @@ from litestar.response import Template
 
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.policy import Action, Relation
-from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.ratings.model import AssessmentKind
 from server.domain.ratings.service import AssessmentInput, RatingInput
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, Form, household_or_404
+from server.routes.deps import DbSession, Form, household_and_instrument
 from server.views.presenters import assessment_kind_label, day
 from server.views.ratings import charts_context, rating_rows
 from server.web import is_fragment_request, render, see_other
@@ -25,8 +24,7 @@ SCORES = "/huishoudens/{household_id:uuid}/scores"
 
 
 async def _ratings_context(request: Request[Any, Any, Any], db: DbSession, household_id: uuid.UUID) -> dict[str, Any]:
-    household = await household_or_404(db, household_id)
-    instrument = await instruments.for_municipality(db, household.municipality_id)
+    household, instrument = await household_and_instrument(request, db)
     relation: Relation = request.state.relation
     view = await ratings.load_ratings(db, household_id, instrument)
     mine = ratings.perspective_of(relation)
@@ -70,8 +68,7 @@ async def rate(
     domain_key: FromPath[str],
     data: Form[RatingInput],
 ) -> Response[Any]:
-    household = await household_or_404(db_session, household_id)
-    instrument = await instruments.for_municipality(db_session, household.municipality_id)
+    _household, instrument = await household_and_instrument(request, db_session)
     error = ""
     try:
         await ratings.rate(
@@ -120,8 +117,7 @@ async def start_assessment(
     household_id: FromPath[uuid.UUID],
     data: Form[AssessmentInput],
 ) -> Response[Any]:
-    household = await household_or_404(db_session, household_id)
-    instrument = await instruments.for_municipality(db_session, household.municipality_id)
+    _household, instrument = await household_and_instrument(request, db_session)
     try:
         await ratings.start_assessment(
             db_session,
@@ -148,8 +144,7 @@ async def start_assessment(
 async def history_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
-    household = await household_or_404(db_session, household_id)
-    instrument = await instruments.for_municipality(db_session, household.municipality_id)
+    household, instrument = await household_and_instrument(request, db_session)
     view = await ratings.load_ratings(db_session, household_id, instrument)
     return render(request, "pages/plan/history.html", {"household": household, **charts_context(view)})
 
