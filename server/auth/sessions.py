@@ -44,12 +44,6 @@ def _limits(settings: Settings, person: Person | None) -> tuple[int, int]:
     return settings.session_idle_minutes, settings.session_max_hours
 
 
-async def load(db: AsyncSession, token: str | None, settings: Settings) -> WebSession | None:
-    """The session of this cookie, if it is still valid (without its person)."""
-    found = await load_with_person(db, None, token, settings)
-    return found[0] if found else None
-
-
 # Built once: every request that carries a session cookie runs it.
 _SESSION_WITH_PERSON = (
     select(WebSession, Person)
@@ -60,12 +54,12 @@ _SESSION_WITH_PERSON = (
 
 
 async def load_with_person(
-    db: AsyncSession, engine: AsyncEngine | None, token: str | None, settings: Settings
+    db: AsyncSession, engine: AsyncEngine, token: str | None, settings: Settings
 ) -> tuple[WebSession, Person | None] | None:
     """The session of this cookie and its person with their roles, in one statement.
 
-    An ended session is removed. The last-seen time is written at most once a minute, and (given the
-    engine) in a short transaction of its own, so that no request holds the session's row while it works:
+    An ended session is removed. The last-seen time is written at most once a minute, in a short
+    transaction of its own on ``engine``, so that no request holds the session's row while it works:
     parallel requests of one session never wait on each other.
     """
     if not token or len(token) > 100:
@@ -80,10 +74,7 @@ async def load_with_person(
         await db.delete(row)
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        if engine is None:
-            row.last_seen_at = now
-        else:
-            await touch(engine, row, now)
+        await touch(engine, row, now)
     return row, person
 
 

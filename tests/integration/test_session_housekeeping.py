@@ -61,7 +61,7 @@ async def test_ended_sessions_are_removed_and_live_ones_kept(db: AsyncSession, s
     assert removed == 2
     remaining = list(await db.scalars(select(WebSession.id)))
     assert remaining == [live.id]
-    assert await sessions.load(db, live_token, settings) is not None
+    assert await sessions.load_with_person(db, db.bind, live_token, settings) is not None
 
 
 async def test_a_starting_app_removes_ended_sessions_by_itself(db: AsyncSession, settings: Settings) -> None:
