@@ -58,7 +58,7 @@ class Settings:
     trusted_proxies: str = ""
     # Warn the household when one helper carries more open actions than this.
     helper_action_limit: int = 3
-    # PostgreSQL connections each process keeps open, and how many more it may open at a peak. Transactions
+    # Database connections each process keeps open, and how many more it may open at a peak. Transactions
     # are short (a page ends its transaction before it renders), so a few per process carry the load; size
     # PostgreSQL's max_connections for machines x workers x (both together).
     db_pool_size: int = 5

@@ -31,12 +31,13 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(settings: Settings) -> AsyncEngine:
     kwargs: dict[str, Any] = {"echo": settings.sql_echo}
+    pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
     path = sqlite_path(settings.database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 15}
-    else:
-        kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, pool_pre_ping=True)
+        kwargs.update(pool, connect_args={"timeout": 15})
+    elif not settings.is_sqlite:
+        kwargs.update(pool, pool_pre_ping=True)
     engine = create_async_engine(settings.database_url, **kwargs)
     if settings.count_statements:
         event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)

@@ -54,13 +54,13 @@ _SESSION_WITH_PERSON = (
 
 
 async def load_with_person(
-    db: AsyncSession, engine: AsyncEngine, token: str | None, settings: Settings
+    db: AsyncSession, token: str | None, settings: Settings
 ) -> tuple[WebSession, Person | None] | None:
     """The session of this cookie and its person with their roles, in one statement.
 
-    An ended session is removed. The last-seen time is written at most once a minute, in a short
-    transaction of its own on ``engine``, so that no request holds the session's row while it works:
-    parallel requests of one session never wait on each other.
+    An ended session is removed. The last-seen time is written at most once a minute and committed at once
+    (``touch``), so that no request holds the session's row while it works: parallel requests of one
+    session never wait on each other.
     """
     if not token or len(token) > 100:
         return None
@@ -74,19 +74,23 @@ async def load_with_person(
         await db.delete(row)
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        await touch(engine, row, now)
+        await touch(db, row, now)
     return row, person
 
 
-async def touch(engine: AsyncEngine, row: WebSession, now: dt.datetime) -> None:
-    """Write the last-seen time and commit at once. The condition makes a second request of the same
-    minute a no-op; the loaded row takes the new value without the request writing it again."""
-    async with engine.begin() as connection:
-        await connection.execute(
-            update(WebSession)
-            .where(WebSession.id == row.id, WebSession.last_seen_at < now - TOUCH_INTERVAL)
-            .values(last_seen_at=now)
-        )
+async def touch(db: AsyncSession, row: WebSession, now: dt.datetime) -> None:
+    """Write the last-seen time and commit at once, on the request's own connection (a second connection
+    here would let requests that each hold one wait for each other's). Only the session was read so far, so
+    the commit ends nothing else; the row lock lasts as long as this one statement. The condition makes a
+    second request of the same minute a no-op, and the loaded row takes the new value without writing it
+    again at the end of the request."""
+    await db.execute(
+        update(WebSession)
+        .where(WebSession.id == row.id, WebSession.last_seen_at < now - TOUCH_INTERVAL)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await db.commit()
     set_committed_value(row, "last_seen_at", now)
 
 

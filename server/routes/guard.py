@@ -46,8 +46,7 @@ async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | 
     settings: Settings = connection.app.state.settings
     db = db_session(connection)
     state[STATE_DB] = db
-    engine = connection.app.state.db_config.get_engine()
-    found = await sessions.load_with_person(db, engine, connection.cookies.get(sessions.COOKIE_NAME), settings)
+    found = await sessions.load_with_person(db, connection.cookies.get(sessions.COOKIE_NAME), settings)
     web_session, person = found if found else (None, None)
     actor = None
     if person is not None:

@@ -4,6 +4,7 @@ are removed without anyone asking."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 
 from litestar import Litestar
@@ -61,7 +62,7 @@ async def test_ended_sessions_are_removed_and_live_ones_kept(db: AsyncSession, s
     assert removed == 2
     remaining = list(await db.scalars(select(WebSession.id)))
     assert remaining == [live.id]
-    assert await sessions.load_with_person(db, db.bind, live_token, settings) is not None
+    assert await sessions.load_with_person(db, live_token, settings) is not None
 
 
 async def test_a_starting_app_removes_ended_sessions_by_itself(db: AsyncSession, settings: Settings) -> None:
@@ -79,3 +80,19 @@ async def test_a_starting_app_removes_ended_sessions_by_itself(db: AsyncSession,
             await asyncio.sleep(0.05)
     db.expire_all()
     assert await db.scalar(select(func.count()).select_from(WebSession)) == 0
+
+
+async def test_parallel_pages_of_one_session_need_no_more_connections_than_there_are(
+    db: AsyncSession, settings: Settings
+) -> None:
+    """Many pages of one session at once, when its last-seen time is due, with a single connection in the
+    pool: writing the time must not need a second connection while the request holds the first."""
+    world = await make_world(db)
+    narrow = dataclasses.replace(settings, db_pool_size=1, db_max_overflow=0)
+    async with AsyncTestClient(app=create_app(narrow), base_url=TEST_ORIGIN) as client:
+        await signed_in_as(client, db, world.regisseur)
+        await db.execute(update(WebSession).values(last_seen_at=utcnow() - dt.timedelta(minutes=5)))
+        await db.commit()
+        # A request waiting for a connection that never comes would wait for ever: stop waiting after a minute.
+        answers = await asyncio.wait_for(asyncio.gather(*[client.get("/mijn") for _ in range(8)]), timeout=60)
+    assert [a.status_code for a in answers] == [200] * 8
