@@ -84,17 +84,22 @@ e2e: install system-deps
 
 test: install system-deps lint test-sqlite test-postgres e2e
 
-# What `make bench` needs from Debian: the load generator wrk.
+# What `make bench` needs from Debian: the load generator wrk, and PostgreSQL for the run with the bulk set.
 bench-deps:
-	@if ! command -v wrk >/dev/null; then \
-	  echo "Installing from Debian: wrk"; \
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Speed of the pages, measured from outside with wrk (not part of `make test`); JSON under var/bench/.
+# Speed of the pages, measured from outside with wrk (not part of `make test`): SQLite with the demo, then
+# PostgreSQL with 100,000 households (made once, kept under var/bench/). JSON under var/bench/.
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--households 2000 --rounds 1 --seconds 3".
 bench: install bench-deps
-	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 # Refresh the message catalogues after changing interface text (Dutch is the source language).
 messages: install
