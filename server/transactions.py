@@ -9,9 +9,11 @@ transaction, while a page renders.
 Every answer that showed household data to someone outside the household is logged, whatever the method
 or status: a page, a fragment, a refused form that is shown again, a conflict with both versions. The
 guard notes who looks (``state.look``) and ``render`` notes that a view was rendered
-(``state.rendered_view``); the entry is written here, after the request's own transaction has ended, in a
-transaction of its own, so that a rolled-back request still leaves its look in the log. If the entry
-cannot be written, the answer is replaced by an empty error: nothing is shown that was not logged.
+(``state.rendered_view``); the entry is written here, after the request's own transaction has ended (for
+a page that only reads: before its template renders), in a transaction of its own that the process's
+``LookWriter`` shares among the looks of that moment, so that a rolled-back request still leaves its look
+in the log. If the entry cannot be written, the answer is replaced by an empty error: nothing is shown
+that was not logged.
 """
 
 from __future__ import annotations
