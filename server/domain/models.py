@@ -63,6 +63,15 @@ class ReferralSource(enum.StrEnum):
     PARTICULIER = "particulier"
 
 
+class TriageOutcome(enum.StrEnum):
+    """The four answers of the Woerden pilot to "is coordination needed?" (seed 000, 2.3.3)."""
+
+    REGISSEUR = "regisseur"  # the regisseur coordinates
+    KORTSTONDIG = "kortstondig"  # short inzet to get things moving, then a warm handover
+    VRIJWILLIGERS = "vrijwilligers"  # build a circle of volunteers around the household
+    GEEN_REGIE = "geen_regie"  # no coordination needed: handed over to a named organisation
+
+
 class Municipality(UUIDAuditBase):
     __tablename__ = "municipality"
 
@@ -154,7 +163,14 @@ class Trajectory(UUIDAuditBase):
     regisseur_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
     referral_source: Mapped[ReferralSource] = mapped_column(String(30), default=ReferralSource.ZELF)
     referred_by: Mapped[str] = mapped_column(String(120), default="")
+    # The day of the aanmelding.
     started_on: Mapped[dt.date] = mapped_column(Date, default=lambda: utcnow().date())
+    # The question the household came with, in its own words.
+    question: Mapped[str] = mapped_column(String(500), default="")
+    triage_outcome: Mapped[TriageOutcome | None] = mapped_column(String(30), default=None)
+    triage_reason: Mapped[str] = mapped_column(String(500), default="")
+    # With "geen regie nodig": the organisation that goes on helping the household.
+    handed_over_to: Mapped[str] = mapped_column(String(120), default="")
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     exit_reason: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -300,5 +316,6 @@ __all__ = [
     "Team",
     "TimelineEvent",
     "Trajectory",
+    "TriageOutcome",
     "WebSession",
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import N_, InvalidInput, NotAllowed, NotFound
+from server.domain.errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
     Household,
@@ -24,8 +26,9 @@ from server.domain.models import (
     Team,
     Trajectory,
     WebSession,
+    utcnow,
 )
-from server.domain.policy import Actor
+from server.domain.policy import Action, Actor, decide, relations_to_household
 from server.domain.rows import get_in_household
 from server.domain.text import check, clean, refused
 
@@ -33,6 +36,7 @@ MAX_NAME = 80
 MAX_MEMBERS = 12
 # Rows for members on the registration form.
 MEMBER_ROWS = 6
+MAX_QUESTION = 500
 
 
 async def create_person(
@@ -68,7 +72,15 @@ class HouseholdInput:
     phone: str = ""
     referral_source: str = ReferralSource.ZELF.value
     referred_by: str = ""
+    # The question the household came with, in its own words; the day of the aanmelding (ISO, as a date
+    # field sends it; empty is today).
+    question: str = ""
+    registered_on: str = ""
     members: list[MemberInput] = field(default_factory=list)
+
+    def registration_day(self) -> dt.date:
+        """The day of the aanmelding; only valid after ``validate``."""
+        return dt.date.fromisoformat(self.registered_on) if self.registered_on else utcnow().date()
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
@@ -79,6 +91,8 @@ class HouseholdInput:
             address=self.address,
             phone=self.phone,
             referred_by=self.referred_by,
+            question=self.question,
+            registered_on=self.registered_on,
             members=raw_names,
         )
         self.name = clean(self.name)
@@ -95,6 +109,19 @@ class HouseholdInput:
             errors["phone"] = N_("Het telefoonnummer is te lang (hoogstens 40 tekens).")
         if self.referral_source not in {s.value for s in ReferralSource}:
             errors["referral_source"] = N_("Kies hoe het huishouden bij ons kwam.")
+        self.question = clean(self.question)
+        if len(self.question) > MAX_QUESTION:
+            errors["question"] = N_("De vraag is te lang (hoogstens 500 tekens).")
+        self.registered_on = clean(self.registered_on)
+        try:
+            day = dt.date.fromisoformat(self.registered_on) if self.registered_on else None
+        except ValueError:
+            errors["registered_on"] = N_("Vul een datum in, zoals 3 maart 2026.")
+        else:
+            if day is not None and day > utcnow().date():
+                errors["registered_on"] = N_("De datum van aanmelding kan niet in de toekomst liggen.")
+            elif day is not None and day.year < 2000:
+                errors["registered_on"] = N_("Vul een datum in, zoals 3 maart 2026.")
         if not any(m.is_adult for m in self.members):
             errors["members"] = N_("Vul ten minste één volwassene in.")
         elif any(len(m.first_name) > MAX_NAME for m in self.members):
@@ -116,6 +143,8 @@ class HouseholdForm:
     phone: str = ""
     referral_source: str = ""
     referred_by: str = ""
+    question: str = ""
+    registered_on: str = ""
     member_0_name: str = ""
     member_0_adult: str = ""
     member_1_name: str = ""
@@ -142,16 +171,90 @@ class HouseholdForm:
             phone=self.phone,
             referral_source=self.referral_source,
             referred_by=self.referred_by,
+            question=self.question,
+            registered_on=self.registered_on,
             members=self.members(),
         )
 
 
+class AlreadyRegistered(DomainError):
+    """The household being registered already has an open trajectory in this gemeente."""
+
+    message = N_("Dit huishouden is al aangemeld.")
+
+    def __init__(self, match: RegisteredHousehold) -> None:
+        super().__init__()
+        self.match = match
+
+
+@dataclass(frozen=True)
+class RegisteredHousehold:
+    """A household that is already registered, as far as the person registering may know it: always that it
+    exists and which team to ask; its page only when they may see that."""
+
+    household_id: uuid.UUID
+    team_name: str
+    may_view: bool
+
+
+def _address_key(value: str) -> str:
+    """Letters and digits only, lower case: "Kerkstraat 12-a" and "kerkstraat 12a" are the same address."""
+    return re.sub(r"[\W_]+", "", clean(value).casefold())
+
+
+def _phone_key(value: str) -> str:
+    """Digits only, with +31 / 0031 written as 0: "06-12345678" and "+31 6 1234 5678" are one number."""
+    digits = re.sub(r"\D+", "", value)
+    if digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("31") and value.strip().startswith("+"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+async def already_registered(db: AsyncSession, actor: Actor, data: HouseholdInput) -> RegisteredHousehold | None:
+    """A household of this gemeente with an open trajectory that is the one being registered.
+
+    The match is the same name together with the same address or the same phone number. The name alone is
+    not enough (many households share a surname); an address or phone number alone is not either (a
+    household moves on and another moves in, a number is passed on), but a name with one of them is very
+    likely the same household. Without an address and a phone number nothing can be told and nothing is
+    matched. Closed trajectories do not count: a household may be registered again after its trajectory
+    ended.
+    """
+    address, phone = _address_key(data.address), _phone_key(data.phone)
+    if not address and not phone:
+        return None
+    rows = await db.execute(
+        select(Household.id, Household.address, Household.phone, Team.name)
+        .join(Trajectory, Trajectory.household_id == Household.id)
+        .join(Team, Team.id == Household.team_id)
+        .where(
+            Household.municipality_id == actor.person.municipality_id,
+            func.lower(Household.name) == data.name.lower(),
+            Trajectory.phase != Phase.AFGESLOTEN,
+        )
+        .order_by(Household.created_at)
+    )
+    for household_id, their_address, their_phone, team_name in rows.tuples():
+        if (address and _address_key(their_address) == address) or (phone and _phone_key(their_phone) == phone):
+            relations, _household = await relations_to_household(db, actor, household_id)
+            may_view = decide(relations, Action.HOUSEHOLD_VIEW).allowed
+            return RegisteredHousehold(household_id=household_id, team_name=team_name, may_view=may_view)
+    return None
+
+
 async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInput) -> Household:
-    """A regisseur registers a household: members, an account for each adult, and a trajectory."""
+    """A regisseur registers a household: members, an account for each adult, and a trajectory in its first
+    phase, the aanmelding. A household that already has an open trajectory is not registered twice
+    (``AlreadyRegistered``)."""
     data.validate()
     teams = actor.teams(Role.REGISSEUR)
     if not teams:
         raise NotAllowed
+    match = await already_registered(db, actor, data)
+    if match is not None:
+        raise AlreadyRegistered(match)
     team_id = sorted(teams)[0]
     household = Household(
         municipality_id=actor.person.municipality_id,
@@ -184,6 +287,8 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
             regisseur_id=actor.id,
             referral_source=ReferralSource(data.referral_source),
             referred_by=clean(data.referred_by)[:120],
+            question=data.question,
+            started_on=data.registration_day(),
         )
     )
     await db.flush()
@@ -192,7 +297,7 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
         household_id=household.id,
         actor=actor.person,
         kind=EventKind.HOUSEHOLD_REGISTERED,
-        detail={"members": len(data.members)},
+        detail={"members": len(data.members), "referral_source": data.referral_source, "question": data.question},
     )
     return household
 

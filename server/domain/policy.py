@@ -69,6 +69,8 @@ class Action(enum.StrEnum):
     HELP_DECIDE = "help.decide"
     # A volunteer whose offer was accepted: the details needed for the task, and marking it done.
     HELP_TASK = "help.task"
+    # Move the trajectory through its lifecycle (triage, for now): the household's own regisseur.
+    TRAJECTORY_MANAGE = "trajectory.manage"
     # Not about one household.
     TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
@@ -102,6 +104,7 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.HELP_PUBLISH,
         Action.HELP_DECIDE,
         Action.HELP_TASK,
+        Action.TRAJECTORY_MANAGE,
     }
 )
 
@@ -172,6 +175,9 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     Action.TIMELINE_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
     Action.ACCESS_LOG_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
     Action.MEMBER_ENROL: frozenset({Relation.REGISSEUR}),
+    # "One household, one plan, one regisseur": the steps of the trajectory are the regisseur's work. A team
+    # lead has no dossier access by role alone, and a colleague only when covering (not built yet).
+    Action.TRAJECTORY_MANAGE: frozenset({Relation.REGISSEUR}),
 }
 
 
@@ -255,6 +261,10 @@ class Can:
     @property
     def enrol_members(self) -> bool:
         return self(Action.MEMBER_ENROL)
+
+    @property
+    def manage_trajectory(self) -> bool:
+        return self(Action.TRAJECTORY_MANAGE)
 
     @property
     def help_task(self) -> bool:

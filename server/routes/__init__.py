@@ -17,6 +17,7 @@ from server.routes import (
     sharing,
     staff,
     volunteering,
+    workspace,
 )
 
 ROUTE_HANDLERS: list[Any] = [
@@ -24,6 +25,7 @@ ROUTE_HANDLERS: list[Any] = [
     *auth.ROUTES,
     *me.ROUTES,
     *households.ROUTES,
+    *workspace.ROUTES,
     *plan.ROUTES,
     *ratings.ROUTES,
     *sharing.ROUTES,

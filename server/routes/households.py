@@ -11,14 +11,15 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import access_log, involvement, people, timeline
+from server.domain import access_log, involvement, lifecycle, people, timeline
 from server.domain.errors import InvalidInput
-from server.domain.models import ReferralSource, Trajectory
-from server.domain.people import MEMBER_ROWS, HouseholdForm, HouseholdInput, MemberInput
+from server.domain.models import ReferralSource, Role, Trajectory, utcnow
+from server.domain.people import MEMBER_ROWS, AlreadyRegistered, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404
 from server.routes.links import remember_link, show_link
+from server.transactions import STATE_LOOK
 from server.views.presenters import (
     access_log_sentence,
     day,
@@ -33,16 +34,21 @@ from server.web import flash, render, see_other
 
 @get("/huishoudens/nieuw", name="household.new", opt={"policy": Action.HOUSEHOLD_REGISTER})
 async def new_household(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "pages/households/new.html", _form_context(HouseholdInput(name=""), {}))
+    blank = HouseholdInput(name="", registered_on=utcnow().date().isoformat())
+    return render(request, "pages/households/new.html", _form_context(blank, {}))
 
 
-def _form_context(data: HouseholdInput, errors: dict[str, str]) -> dict[str, Any]:
+def _form_context(
+    data: HouseholdInput, errors: dict[str, str], duplicate: people.RegisteredHousehold | None = None
+) -> dict[str, Any]:
     members = list(data.members) + [MemberInput("", False)] * max(0, MEMBER_ROWS - len(data.members))
     return {
         "data": data,
         "members": members,
         "errors": {field: _(message) for field, message in errors.items()},
         "referral_sources": [(s.value, referral_label(s.value)) for s in ReferralSource],
+        "today": utcnow().date().isoformat(),
+        "duplicate": duplicate,
     }
 
 
@@ -58,6 +64,15 @@ async def create_household(
         # Nothing is stored; the form comes back with what was typed and a message per field.
         typed.members = data.members()
         return render(request, "pages/households/new.html", _form_context(typed, exc.errors), status_code=400)
+    except AlreadyRegistered as exc:
+        # Not registered twice: the form comes back, telling that the household is known and where. That
+        # answer tells something about that household, so it reads in its access log.
+        typed.members = data.members()
+        request.state[STATE_LOOK] = access_log.Look(
+            actor.id, actor.person.display_name, Role.REGISSEUR, None, exc.match.household_id, "household.duplicate"
+        )
+        context = _form_context(typed, {}, duplicate=exc.match)
+        return render(request, "pages/households/new.html", context, status_code=409)
     return see_other(f"/huishoudens/{household.id}")
 
 
@@ -85,6 +100,7 @@ async def household_overview(
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
+            "triage_open": trajectory is not None and trajectory.phase in lifecycle.BEFORE_TRIAGE,
             "passkey_counts": counts,
             "involved": [
                 {

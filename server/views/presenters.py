@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from server.domain.events import EventKind
-from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent
+from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent, TriageOutcome
 from server.domain.network.model import NetworkRelation
 from server.domain.plan.model import ActionStatus, Horizon, WhoType
 from server.domain.ratings.model import AssessmentKind, Perspective
@@ -60,6 +60,17 @@ def referral_label(source: str) -> str:
         ReferralSource.PARTICULIER: _("via een particulier"),
     }
     return labels.get(source, source)
+
+
+def triage_outcome_label(outcome: str) -> str:
+    """The four outcomes of the triage, as the regisseur chooses them."""
+    labels: dict[str, str] = {
+        TriageOutcome.REGISSEUR: _("Regisseur coördineert: de regisseur houdt het overzicht en maakt samen een plan"),
+        TriageOutcome.KORTSTONDIG: _("Kortstondige inzet: zaken vlot trekken, daarna warm overdragen"),
+        TriageOutcome.VRIJWILLIGERS: _("Vrijwilligerskring opbouwen: vrijwilligers zoeken die kunnen helpen"),
+        TriageOutcome.GEEN_REGIE: _("Geen regie nodig: overdragen aan een organisatie"),
+    }
+    return labels.get(outcome, outcome)
 
 
 def horizon_label(horizon: str) -> str:
@@ -183,6 +194,8 @@ def resource_phrase(resource: str) -> str:
         "action.note": _("een actie uit jullie plan"),
         "help.publish": _("een actie uit jullie plan"),
         "caseload.team": _("de teamlijst met jullie naam en fase"),
+        "trajectory": _("jullie aanmelding en triage"),
+        "household.duplicate": _("dat jullie al aangemeld zijn, bij een nieuwe aanmelding"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 
@@ -223,13 +236,12 @@ def timeline_sentence(event: TimelineEvent) -> str:
     who = detail.get("actor_name") or _("Iemand")
     kind = event.kind
     if kind == EventKind.HOUSEHOLD_REGISTERED:
-        return _("%(who)s heeft jullie huishouden aangemeld.") % {"who": who}
+        registered = _("%(who)s heeft jullie huishouden aangemeld.") % {"who": who}
+        if detail.get("question"):
+            registered += " " + _("Jullie vraag: \u201c%(question)s\u201d") % {"question": detail["question"]}
+        return registered
     if kind == EventKind.TRAJECTORY_PHASE:
-        return _("%(who)s zette de fase van %(from)s naar %(to)s.") % {
-            "who": who,
-            "from": phase_label(str(detail.get("from", ""))),
-            "to": phase_label(str(detail.get("to", ""))),
-        }
+        return _phase_sentence(who, detail)
     if kind == EventKind.PERSON_LINK_ISSUED:
         return _("%(who)s maakte een nieuwe aanmeldlink voor %(name)s.") % {
             "who": who,
@@ -246,6 +258,38 @@ def timeline_sentence(event: TimelineEvent) -> str:
     if plan_sentence:
         return plan_sentence
     return _("%(who)s veranderde iets in jullie dossier.") % {"who": who}
+
+
+def _phase_sentence(who: str, detail: dict[str, Any]) -> str:
+    """A step of the trajectory, in words the household reads: what was decided and what comes next."""
+    values = {"who": who, "organisation": detail.get("organisation", "")}
+    outcomes: dict[str, str] = {
+        TriageOutcome.REGISSEUR: _(
+            "%(who)s is jullie regisseur en houdt het overzicht. De volgende stap is een gesprek over alles wat er "
+            "speelt (de intake), daarna maken jullie samen een plan."
+        ),
+        TriageOutcome.KORTSTONDIG: _(
+            "%(who)s helpt jullie een korte tijd om zaken vlot te trekken. Daarna helpen de organisaties die al "
+            "betrokken zijn jullie verder."
+        ),
+        TriageOutcome.VRIJWILLIGERS: _("%(who)s helpt jullie een tijdje om vrijwilligers te vinden die kunnen helpen."),
+        TriageOutcome.GEEN_REGIE: _(
+            "%(who)s keek met jullie mee: jullie hebben geen regisseur nodig. %(organisation)s helpt jullie verder."
+        ),
+    }
+    outcome = outcomes.get(str(detail.get("outcome", "")))
+    if outcome:
+        sentence = outcome % values
+        if detail.get("triage_reason"):
+            sentence += " " + _("Waarom: %(reason)s") % {"reason": detail["triage_reason"]}
+        return sentence
+    if detail.get("to") == Phase.TRIAGE:
+        return _("%(who)s kijkt samen met jullie welke hulp nodig is (triage).") % values
+    return _("%(who)s zette de fase van %(from)s naar %(to)s.") % {
+        "who": who,
+        "from": phase_label(str(detail.get("from", ""))),
+        "to": phase_label(str(detail.get("to", ""))),
+    }
 
 
 def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:

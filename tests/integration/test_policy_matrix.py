@@ -104,6 +104,9 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     Action.HELP_TASK: frozenset({VOLUNTEER_ACCEPTED}),
     # Section 2: the regisseur registers the household and hands out its members' sign-in links.
     Action.MEMBER_ENROL: frozenset({REGISSEUR}),
+    # Principle 2, one household, one regisseur: the steps of the trajectory (triage) are the regisseur's own
+    # work; a colleague of the same team and the team lead have no dossier access (section 5).
+    Action.TRAJECTORY_MANAGE: frozenset({REGISSEUR}),
 }
 
 SIGNED_IN_ROLES = frozenset(ROLES) - {ANONYMOUS}
@@ -147,6 +150,8 @@ PAGE_PARTS: dict[tuple[str, str], frozenset[str]] = {
     ("household.overview", "Wie keek in ons plan"): HOUSEHOLD_EXPECTED[Action.ACCESS_LOG_READ],
     ("household.overview", "Tijdlijn: wat er veranderde"): HOUSEHOLD_EXPECTED[Action.TIMELINE_READ],
     ("household.overview", "Download ons dossier"): HOUSEHOLD_EXPECTED[Action.EXPORT],
+    # The link to the triage, while household A is still in aanmelding (tests/matrix_world.py).
+    ("household.overview", "Triage: is regie nodig?"): HOUSEHOLD_EXPECTED[Action.TRAJECTORY_MANAGE],
 }
 
 # Roles whose right on A is narrowed to rows assigned to them -> an action of A that someone else does.

@@ -143,6 +143,7 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as regisseur)": 13,
     "plan.view (as regisseur)": 9,
     "household.new": 1,
+    "workspace.triage": 6,
     "household.member.link_show": 6,
     "me.overview (as regisseur)": 4,
     "me.overview (as team lead)": 9,
@@ -271,6 +272,7 @@ VISITS: tuple[Visit, ...] = (
         data={"gedaan": "ja"},
     ),
     Visit("household.new", REGISSEUR),
+    Visit("workspace.triage", REGISSEUR),
     Visit(
         "household.member.link_show",
         REGISSEUR,

@@ -102,3 +102,10 @@ def test_can_answers_from_the_table() -> None:
         assert can.share == decide(frozenset({relation}), Action.SHARE_MANAGE).allowed
         assert can.invite == decide(frozenset({relation}), Action.NETWORK_INVITE).allowed
     assert not any(NOTHING(action) for action in HOUSEHOLD_RULES)
+
+
+def test_only_the_households_own_regisseur_moves_its_trajectory() -> None:
+    assert decide(frozenset({Relation.REGISSEUR}), Action.TRAJECTORY_MANAGE).allowed
+    for relation in ALL - {Relation.REGISSEUR}:
+        assert not decide(frozenset({relation}), Action.TRAJECTORY_MANAGE).allowed, relation
+    assert Can(Relation.REGISSEUR).manage_trajectory and not Can(Relation.MEMBER).manage_trajectory
