@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
+from server.domain import lifecycle
 from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
@@ -32,6 +33,7 @@ from server.domain.models import (
     Role,
     Team,
     Trajectory,
+    TriageOutcome,
     utcnow,
 )
 from server.domain.network import service as network
@@ -134,6 +136,10 @@ class DemoHousehold:
     phase: Phase
     referral: ReferralSource
     referred_by: str = ""
+    # The question the household came with, in its own words.
+    question: str = ""
+    # For households past the triage: its outcome and why.
+    triage: tuple[TriageOutcome, str] | None = None
 
 
 DEMO_HOUSEHOLDS = (
@@ -147,6 +153,8 @@ DEMO_HOUSEHOLDS = (
         "Fatima",
         Phase.UITVOERING,
         ReferralSource.ZELF,
+        question="Ik wil dat Milan elke dag naar school kan, ook als het met mij niet goed gaat.",
+        triage=(TriageOutcome.VRIJWILLIGERS, "Hulp is nodig bij het brengen naar school; geen zware problemen."),
     ),
     # A family with four children; bijzondere bijstand and debt counselling with priority (seed 000).
     DemoHousehold(
@@ -159,6 +167,8 @@ DEMO_HOUSEHOLDS = (
         Phase.INTAKE,
         ReferralSource.KETENPARTNER,
         "Maatschappelijk werk",
+        question="We willen dat de aanvragen snel gaan en dat er rust komt voor de kinderen.",
+        triage=(TriageOutcome.REGISSEUR, "Veel organisaties betrokken en niemand houdt het overzicht."),
     ),
     # A father asked the CJG for transport; the family turned out to face eviction (seed 002).
     DemoHousehold(
@@ -171,6 +181,7 @@ DEMO_HOUSEHOLDS = (
         Phase.TRIAGE,
         ReferralSource.KETENPARTNER,
         "CJG",
+        question="Kan iemand Daan naar school brengen? De auto is weg.",
     ),
     # A neighbour worried about the house and a child (seed 000); the household of the other team.
     DemoHousehold(
@@ -183,6 +194,31 @@ DEMO_HOUSEHOLDS = (
         Phase.AANMELDING,
         ReferralSource.PARTICULIER,
         "Een buurvrouw",
+    ),
+    # A man who came to the gemeente's counter himself, about debts and work (seed 000: "zelf").
+    DemoHousehold(
+        "Smit",
+        "Zegveld",
+        "Hoofdweg 21, Zegveld",
+        ("Henk",),
+        (),
+        "Fatima",
+        Phase.AANMELDING,
+        ReferralSource.ZELF,
+        question="Ik wil van mijn schulden af en weer aan het werk.",
+    ),
+    # Leerplicht and the re-integratie consultant registered the same family (seed 000: intern gemeente).
+    DemoHousehold(
+        "Demir",
+        "Staatsliedenkwartier",
+        "Thorbeckelaan 7, Woerden",
+        ("Elif", "Murat"),
+        ("Can", "Ayla"),
+        "Fatima",
+        Phase.TRIAGE,
+        ReferralSource.INTERN_GEMEENTE,
+        "Leerplicht",
+        question="Can gaat niet meer naar school en de rekeningen stapelen zich op.",
     ),
 )
 
@@ -215,17 +251,28 @@ async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Hou
             db.add(Member(household_id=household.id, person_id=person.id, first_name=first_name, is_adult=True))
         for first_name in spec.children:
             db.add(Member(household_id=household.id, first_name=first_name, is_adult=False))
-        db.add(
-            Trajectory(
-                household_id=household.id,
-                phase=spec.phase,
-                regisseur_id=regisseur.id,
-                referral_source=spec.referral,
-                referred_by=spec.referred_by,
-            )
+        # A household in triage got there through the lifecycle, so its timeline shows the step.
+        trajectory = Trajectory(
+            household_id=household.id,
+            phase=Phase.AANMELDING if spec.phase == Phase.TRIAGE else spec.phase,
+            regisseur_id=regisseur.id,
+            referral_source=spec.referral,
+            referred_by=spec.referred_by,
+            question=spec.question,
         )
+        if spec.triage:
+            trajectory.triage_outcome, trajectory.triage_reason = spec.triage
+        db.add(trajectory)
         await db.flush()
-        await record_event(db, household_id=household.id, actor=regisseur, kind=EventKind.HOUSEHOLD_REGISTERED)
+        await record_event(
+            db,
+            household_id=household.id,
+            actor=regisseur,
+            kind=EventKind.HOUSEHOLD_REGISTERED,
+            detail={"question": spec.question},
+        )
+        if spec.phase == Phase.TRIAGE:
+            await lifecycle.start_triage(db, trajectory, regisseur)
         households[spec.name] = household
     return households
 
