@@ -26,7 +26,7 @@ class HelpRequest(UUIDAuditBase):
     """An action offered to volunteers as a card without anything that identifies the household."""
 
     __tablename__ = "help_request"
-    __table_args__ = (Index("ix_help_request_municipality_status", "municipality_id", "status"),)
+    __table_args__ = (Index("ix_help_request_board", "municipality_id", "status", "created_at"),)
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
     action_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan_action.id", ondelete="CASCADE"), index=True)
