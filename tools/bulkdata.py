@@ -56,6 +56,7 @@ from server.domain.models import (  # noqa: E402
     ReferralSource,
     Role,
     RoleAssignment,
+    TriageOutcome,
 )
 from server.domain.network.model import NetworkRelation  # noqa: E402
 from server.domain.plan.model import ActionStatus, Horizon, WhoType  # noqa: E402
@@ -65,7 +66,7 @@ from server.domain.tables import metadata  # noqa: E402
 from server.domain.volunteering.model import HelpOfferStatus, HelpRequestStatus  # noqa: E402
 
 # Part of the marker of a loaded bench database: a new version makes `make bench` load afresh.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 20261124
 # How many bulk households the demo regisseur gets, and how many tasks the demo volunteer.
 DEMO_CASELOAD = 50
@@ -89,7 +90,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "member": ("id", "household_id", "person_id", "first_name", "is_adult", "created_at", "updated_at"),
     "trajectory": (
         "id", "household_id", "phase", "regisseur_id", "referral_source", "referred_by", "started_on",
-        "closed_on", "exit_reason", "version", "created_at", "updated_at",
+        "closed_on", "exit_reason", "question", "triage_outcome", "triage_reason", "handed_over_to", "version",
+        "created_at", "updated_at",
     ),
     "assessment": (
         "id", "household_id", "instrument_key", "kind", "perspective", "held_on", "created_by_id", "created_at",
@@ -350,6 +352,17 @@ PHASE_WEIGHTS = (
     (Phase.AANMELDING, 6), (Phase.TRIAGE, 6), (Phase.INTAKE, 9), (Phase.PLAN_VASTGESTELD, 9),
     (Phase.UITVOERING, 38), (Phase.EVALUATIE, 12), (Phase.WAAKVLAM, 8), (Phase.AFGESLOTEN, 12),
 )  # fmt: skip
+# The household's question at registration, in its own words.
+QUESTIONS = (
+    "We willen weer rust in huis en overzicht over de rekeningen.",
+    "Ik wil dat mijn zoon weer naar school gaat.",
+    "Hulp bij de brieven van de gemeente en de zorgverzekering.",
+    "Ik red het niet meer alleen sinds mijn man ziek is.",
+    "We moeten uit dit huis en weten niet waar we heen kunnen.",
+    "",
+)
+TRIAGE_REASON = "Er spelen zaken op meerdere leefgebieden tegelijk; één plan met één regisseur helpt."
+
 # How long ago a trajectory in this phase started, in days.
 AGE_DAYS = {
     Phase.AANMELDING: (1, 14), Phase.TRIAGE: (5, 30), Phase.INTAKE: (14, 60), Phase.PLAN_VASTGESTELD: (30, 100),
@@ -778,6 +791,10 @@ class Generator:
                 state.start,
                 closed_on,
                 exit_reason,
+                self.pick(QUESTIONS),
+                TriageOutcome.REGISSEUR.value if Phase.INTAKE in path else None,
+                TRIAGE_REASON if Phase.INTAKE in path else "",
+                "",
                 1 + len(path),
                 registered,
                 self.moment(days[-1]) if days else registered,
