@@ -47,6 +47,20 @@ class EventKind(enum.StrEnum):
     HELP_DONE = "help.done"
     HELP_CONFIRMED = "help.confirmed"
     HELP_WITHDRAWN = "help.withdrawn"
+    INTAKE_SAVED = "intake.saved"
+    INTAKE_COMPLETED = "intake.completed"
+    HISTORY_ADDED = "history.added"
+    REPORT_CORRECTED = "report.corrected"
+    PLAN_AGREED = "plan.agreed"
+    EVALUATION_PLANNED = "evaluation.planned"
+    HANDOVER_OFFERED = "handover.offered"
+    HANDOVER_ACCEPTED = "handover.accepted"
+    HANDOVER_DECLINED = "handover.declined"
+    HANDOVER_WITHDRAWN = "handover.withdrawn"
+    CHECKIN_PLANNED = "checkin.planned"
+    CHECKIN_DONE = "checkin.done"
+    INVOLVEMENT_ADDED = "involvement.added"
+    INVOLVEMENT_ENDED = "involvement.ended"
 
 
 async def record_event(

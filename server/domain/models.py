@@ -171,6 +171,10 @@ class Trajectory(UUIDAuditBase):
     triage_reason: Mapped[str] = mapped_column(String(500), default="")
     # With "geen regie nodig": the organisation that goes on helping the household.
     handed_over_to: Mapped[str] = mapped_column(String(120), default="")
+    # Since when the current regisseur is the household's regisseur (after a handover: the day it was accepted).
+    regisseur_since: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # Set when the plan is agreed; the evaluations themselves move it on.
+    next_evaluation_on: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     exit_reason: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

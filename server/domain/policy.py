@@ -30,6 +30,7 @@ from server.domain.models import (
     Trajectory,
 )
 from server.domain.plan.model import Share
+from server.domain.trajectory.model import Handover, HandoverStatus
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 
 PUBLIC = "public"
@@ -71,6 +72,17 @@ class Action(enum.StrEnum):
     HELP_TASK = "help.task"
     # Move the trajectory through its lifecycle (triage, for now): the household's own regisseur.
     TRAJECTORY_MANAGE = "trajectory.manage"
+    # The hulpverleningsbiografie (earlier help), read and written like the ratings.
+    HISTORY_READ = "history.read"
+    HISTORY_WRITE = "history.write"
+    # The gespreksverslag of the intake: read by the household and its regisseur, corrected by the household.
+    REPORT_READ = "report.read"
+    REPORT_CORRECT = "report.correct"
+    # The household says "akkoord" on its plan itself.
+    PLAN_AGREE = "plan.agree"
+    # The person a handover is offered to (a partner professional or a colleague regisseur) reads it and
+    # accepts or declines.
+    HANDOVER_RESPOND = "handover.respond"
     # Not about one household.
     TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
@@ -105,6 +117,12 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.HELP_DECIDE,
         Action.HELP_TASK,
         Action.TRAJECTORY_MANAGE,
+        Action.HISTORY_READ,
+        Action.HISTORY_WRITE,
+        Action.REPORT_READ,
+        Action.REPORT_CORRECT,
+        Action.PLAN_AGREE,
+        Action.HANDOVER_RESPOND,
     }
 )
 
@@ -118,6 +136,8 @@ class Relation(enum.StrEnum):
     VOLUNTEER_ACCEPTED = "volunteer_accepted"
     TEAM_LEAD = "team_lead"
     ADMIN = "admin"
+    # Someone a pending handover of this household is offered to: they read the handover, nothing else.
+    HANDOVER_RECEIVER = "handover_receiver"
 
 
 # The table of DESIGN.md section 5, for the household-scoped actions. Content shown to relations with a
@@ -178,6 +198,12 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     # "One household, one plan, one regisseur": the steps of the trajectory are the regisseur's work. A team
     # lead has no dossier access by role alone, and a colleague only when covering (not built yet).
     Action.TRAJECTORY_MANAGE: frozenset({Relation.REGISSEUR}),
+    Action.HISTORY_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.HISTORY_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.REPORT_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.REPORT_CORRECT: frozenset({Relation.MEMBER}),
+    Action.PLAN_AGREE: frozenset({Relation.MEMBER}),
+    Action.HANDOVER_RESPOND: frozenset({Relation.HANDOVER_RECEIVER}),
 }
 
 
@@ -267,6 +293,30 @@ class Can:
         return self(Action.TRAJECTORY_MANAGE)
 
     @property
+    def read_history(self) -> bool:
+        return self(Action.HISTORY_READ)
+
+    @property
+    def write_history(self) -> bool:
+        return self(Action.HISTORY_WRITE)
+
+    @property
+    def read_report(self) -> bool:
+        return self(Action.REPORT_READ)
+
+    @property
+    def correct_report(self) -> bool:
+        return self(Action.REPORT_CORRECT)
+
+    @property
+    def agree_plan(self) -> bool:
+        return self(Action.PLAN_AGREE)
+
+    @property
+    def respond_handover(self) -> bool:
+        return self(Action.HANDOVER_RESPOND)
+
+    @property
     def help_task(self) -> bool:
         return self(Action.HELP_TASK)
 
@@ -311,6 +361,7 @@ RELATION_ORDER = (
     Relation.NETWORK_WITH_SHARE,
     Relation.VOLUNTEER_ACCEPTED,
     Relation.TEAM_COLLEAGUE,
+    Relation.HANDOVER_RECEIVER,
     Relation.TEAM_LEAD,
     Relation.ADMIN,
 )
@@ -424,6 +475,13 @@ def _relations_statement(partner: bool, volunteer: bool) -> Select[Any]:
                 if volunteer
                 else false
             ).label("volunteer_accepted"),
+            exists()
+            .where(
+                Handover.household_id == household_id,
+                Handover.to_person_id == person_id,
+                Handover.status == HandoverStatus.PENDING,
+            )
+            .label("handover_pending"),
         )
         .join(Municipality, Municipality.id == Household.municipality_id)
         .where(Household.id == household_id, Household.municipality_id == bindparam("municipality_id"))
@@ -462,6 +520,8 @@ async def relations_to_household(
         relations.add(Relation.PARTNER_WITH_SHARE)
     if row.volunteer_accepted:
         relations.add(Relation.VOLUNTEER_ACCEPTED)
+    if row.handover_pending:
+        relations.add(Relation.HANDOVER_RECEIVER)
     if household.team_id in actor.teams(Role.REGISSEUR) and Relation.REGISSEUR not in relations:
         relations.add(Relation.TEAM_COLLEAGUE)
     if household.team_id in actor.teams(Role.TEAM_LEAD):

@@ -107,6 +107,16 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     # Principle 2, one household, one regisseur: the steps of the trajectory (triage) are the regisseur's own
     # work; a colleague of the same team and the team lead have no dossier access (section 5).
     Action.TRAJECTORY_MANAGE: frozenset({REGISSEUR}),
+    # "ratings, history": the hulpverleningsbiografie is the household's, kept with the regisseur.
+    Action.HISTORY_READ: HOUSEHOLD_AND_REGISSEUR,
+    Action.HISTORY_WRITE: HOUSEHOLD_AND_REGISSEUR,
+    # The gespreksverslag is part of the dossier (timeline row): the household and its regisseur; the
+    # household corrects it in its own words, and says akkoord on its own plan.
+    Action.REPORT_READ: HOUSEHOLD_AND_REGISSEUR,
+    Action.REPORT_CORRECT: frozenset({MEMBER}),
+    Action.PLAN_AGREE: frozenset({MEMBER}),
+    # Principle 2: handing over is an explicit step that the receiver accepts; nobody else answers for them.
+    Action.HANDOVER_RESPOND: frozenset(),
 }
 
 SIGNED_IN_ROLES = frozenset(ROLES) - {ANONYMOUS}
