@@ -30,8 +30,8 @@ from server.domain.models import (
     Trajectory,
 )
 from server.domain.plan.model import Share
-from server.domain.trajectory.model import Handover, HandoverStatus
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.workspace.model import Handover, HandoverStatus
 
 PUBLIC = "public"
 

@@ -12,8 +12,8 @@ from server.domain import models
 from server.domain.network import model as network_model
 from server.domain.plan import model as plan_model
 from server.domain.ratings import model as ratings_model
-from server.domain.trajectory import model as trajectory_model
 from server.domain.volunteering import model as volunteering_model
+from server.domain.workspace import model as workspace_model
 
-AREA_MODELS = (models, plan_model, ratings_model, network_model, volunteering_model, trajectory_model)
+AREA_MODELS = (models, plan_model, ratings_model, network_model, volunteering_model, workspace_model)
 metadata: MetaData = models.Municipality.metadata

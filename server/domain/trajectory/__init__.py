@@ -1,1 +1,0 @@
-"""The trajectory after the triage: the tables (model) and the steps of the regisseur's work."""
