@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import involvement
 from server.domain.errors import NotFound
 from server.domain.models import AccessLogEntry, Household, Person, TimelineEvent, Trajectory, utcnow
 from server.domain.network import service as network
@@ -24,6 +25,9 @@ from server.domain.plan import service as plan
 from server.domain.policy import Actor, Relation
 from server.domain.ratings import service as ratings
 from server.domain.ratings.instruments import InstrumentDef
+from server.domain.workspace import intake as intakes
+from server.domain.workspace import steps
+from server.domain.workspace.model import HistoryItem, Involvement, PlanAgreement
 
 # The PDF shows this many of the latest timeline events one by one; older ones are counted per month.
 PRINTED_EVENTS = 200
@@ -40,6 +44,13 @@ class DossierBase:
     plan: plan.PlanView
     ratings: ratings.RatingsView
     network: list[NetworkPerson]
+    # The involvement register: who helps and how to reach them, still helping first, then who stopped.
+    involved: list[Involvement]
+    # The hulpverleningsbiografie, oldest first, and every gespreksverslag with its corrections, newest first.
+    history: list[HistoryItem]
+    reports: list[intakes.ReportView]
+    # Every akkoord on the plan, oldest first, with the plan as it was then.
+    agreements: list[PlanAgreement]
 
 
 @dataclass
@@ -97,6 +108,10 @@ async def _base(
         "plan": await plan.load_plan(db, household_id, instrument, actor, relation),
         "ratings": await ratings.load_ratings(db, household_id, instrument),
         "network": await network.people_of(db, household_id),
+        "involved": await involvement.register(db, household_id),
+        "history": await intakes.list_history(db, household_id),
+        "reports": await intakes.all_reports(db, household_id),
+        "agreements": await steps.agreements_of(db, household_id),
     }
 
 
@@ -312,6 +327,16 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
             }
             for person in dossier.network
         ],
+        "betrokken": [
+            {
+                "organisatie": row.organisation_name,
+                "hulpverlener": row.professional_name,
+                "contact": row.contact,
+                "sinds": row.from_on.isoformat(),
+                "tot_en_met": row.to_on.isoformat() if row.to_on else None,
+            }
+            for row in dossier.involved
+        ],
         "metingen": [
             {
                 "soort": str(view.assessment.kind),
@@ -327,6 +352,36 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
                 ],
             }
             for view in dossier.ratings.household + dossier.ratings.professional
+        ],
+        "akkoord_op_het_plan": [
+            {
+                "datum": agreement.agreed_on.isoformat(),
+                "hoe": "in de app" if agreement.way == "in_app" else "aan tafel, vastgelegd door de regisseur",
+                "door": agreement.person_name,
+                "plan_toen": agreement.plan,
+            }
+            for agreement in dossier.agreements
+        ],
+        "eerdere_hulp": [
+            {
+                "wie": item.helper,
+                "wanneer": item.period,
+                "wat_hielp": item.helped,
+                "wat_niet_hielp": item.not_helped,
+                "geschreven_door": "huishouden" if item.written_by_role == intakes.HOUSEHOLD_WRITER else "regisseur",
+            }
+            for item in dossier.history
+        ],
+        "gespreksverslagen": [
+            {
+                "gemaakt_op": view.report.created_at.isoformat(),
+                "verslag": [{"kop": part["title"], "regels": list(part["lines"])} for part in view.report.body],
+                "correcties": [
+                    {"door": c.author_name, "wanneer": c.created_at.isoformat(), "tekst": c.text}
+                    for c in view.corrections
+                ],
+            }
+            for view in dossier.reports
         ],
         "tijdlijn": [
             {"wanneer": e.created_at.isoformat(), "wat": timeline_text(e), "soort": e.kind} for e in dossier.events

@@ -16,6 +16,9 @@ from server.domain.errors import InvalidInput
 from server.domain.models import ReferralSource, Role, Trajectory, utcnow
 from server.domain.people import MEMBER_ROWS, AlreadyRegistered, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
+from server.domain.workspace import handover as handovers
+from server.domain.workspace import intake as intakes
+from server.domain.workspace import steps
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404
 from server.routes.links import remember_link, show_link
@@ -23,12 +26,14 @@ from server.transactions import STATE_LOOK
 from server.views.presenters import (
     access_log_sentence,
     day,
+    handover_waiting,
     moment,
     phase_label,
     referral_label,
     role_label,
     timeline_sentence,
 )
+from server.views.steps import next_step_view
 from server.web import flash, render, see_other
 
 
@@ -101,13 +106,25 @@ async def household_overview(
             "phase": phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
             "triage_open": trajectory is not None and trajectory.phase in lifecycle.BEFORE_TRIAGE,
+            # The plan's akkoord once the intake is complete, the next check-in of a waakvlam.
+            "next_step": next_step_view(await steps.next_step(db_session, trajectory), trajectory),
+            # A gespreksverslag exists only after an intake, so it is not looked for before the triage.
+            "has_report": can.read_report
+            and trajectory is not None
+            and trajectory.phase not in lifecycle.BEFORE_TRIAGE
+            and await intakes.has_report(db_session, household.id),
+            "handover_waiting": handover_waiting(await handovers.pending_for_household(db_session, household.id))
+            if can.manage_trajectory
+            else "",
             "passkey_counts": counts,
             "involved": [
                 {
                     "name": i.name,
                     "role": role_label(i.role) if i.role else "",
                     "team": i.team,
-                    "since": day(i.since.date()) if i.since else "",
+                    "since": day(i.since) if i.since else "",
+                    "organisation": i.organisation,
+                    "contact": i.contact,
                 }
                 for i in await involvement.involved_for(db_session, household, can.involved)
             ],

@@ -14,6 +14,7 @@ from server.domain.network.model import NetworkRelation
 from server.domain.plan.model import ActionStatus, Horizon, WhoType
 from server.domain.ratings.model import AssessmentKind, Perspective
 from server.domain.volunteering.model import HelpRequestStatus
+from server.domain.workspace.handover import PendingHandover
 from server.i18n import current_locale
 from server.i18n import gettext as _
 
@@ -71,6 +72,18 @@ def triage_outcome_label(outcome: str) -> str:
         TriageOutcome.GEEN_REGIE: _("Geen regie nodig: overdragen aan een organisatie"),
     }
     return labels.get(outcome, outcome)
+
+
+def exit_reason_label(reason: str) -> str:
+    """The reasons to close a trajectory, as the regisseur chooses them."""
+    labels: dict[str, str] = {
+        "doelen bereikt": _("Doelen bereikt"),
+        "overgedragen": _("Overgedragen aan een organisatie"),
+        "voortijdig gestopt": _("Voortijdig gestopt (schrijf erbij waarom)"),
+        "verhuisd": _("Verhuisd"),
+        "hulp geweigerd": _("Het huishouden wil geen hulp meer"),
+    }
+    return labels.get(reason, reason)
 
 
 def horizon_label(horizon: str) -> str:
@@ -171,6 +184,15 @@ def day(value: dt.date) -> str:
     return format_date(value, "d MMMM y", locale=current_locale.get())
 
 
+def contact_href(contact: str) -> str:
+    """A link that calls or mails the contact of the involvement register (a tablet or phone opens it), or
+    nothing when it is neither."""
+    if "@" in contact:
+        return f"mailto:{contact}"
+    number = "".join(char for char in contact if char.isdigit() or char == "+")
+    return f"tel:{number}" if number else ""
+
+
 def resource_phrase(resource: str) -> str:
     phrases = {
         "household": _("jullie overzicht"),
@@ -195,7 +217,14 @@ def resource_phrase(resource: str) -> str:
         "help.publish": _("een actie uit jullie plan"),
         "caseload.team": _("de teamlijst met jullie naam en fase"),
         "trajectory": _("jullie aanmelding en triage"),
+        "intake": _("het intakegesprek met jullie"),
+        "history": _("jullie eerdere hulp"),
+        "report": _("het gespreksverslag"),
         "household.duplicate": _("dat jullie al aangemeld zijn, bij een nieuwe aanmelding"),
+        "trajectory.agreement": _("jullie plan, om het akkoord vast te leggen"),
+        "trajectory.steps": _("de stappen van jullie traject"),
+        "handover": _("de vraag om jullie verder te helpen (een overdracht)"),
+        "involvement": _("wie er bij jullie meehelpen"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 
@@ -254,10 +283,56 @@ def timeline_sentence(event: TimelineEvent) -> str:
         }
     if kind == EventKind.PERSON_PASSKEYS_REVOKED:
         return _("%(who)s zette de passkeys van %(name)s uit.") % {"who": who, "name": detail.get("person_name", "")}
+    if kind in (EventKind.INVOLVEMENT_ADDED, EventKind.INVOLVEMENT_ENDED):
+        return _involvement_sentence(kind, who, detail, event.created_at)
+    if kind in _HANDOVER_EVENTS:
+        return _handover_sentence(kind, who, detail)
+    step_sentence = _step_sentence(kind, who, detail)
+    if step_sentence:
+        return step_sentence
     plan_sentence = _plan_sentence(kind, who, detail)
     if plan_sentence:
         return plan_sentence
     return _("%(who)s veranderde iets in jullie dossier.") % {"who": who}
+
+
+def _involvement_sentence(kind: str, who: str, detail: dict[str, Any], when: dt.datetime) -> str:
+    """A row of the involvement register added or ended: "Fatima zette Schuldhulp Woerden (Joris de Wit) bij
+    wie er meehelpen, sinds 3 maart." A date in the year of the event is written without its year."""
+
+    def short_day(raw: object) -> str:
+        try:
+            value = dt.date.fromisoformat(str(raw))
+        except ValueError:
+            return ""
+        pattern = "d MMMM" if value.year == when.astimezone(LOCAL_TZ).year else "d MMMM y"
+        return format_date(value, pattern, locale=current_locale.get())
+
+    organisation = str(detail.get("organisation", ""))
+    if detail.get("professional"):
+        organisation = _("%(organisation)s (%(professional)s)") % {
+            "organisation": organisation,
+            "professional": detail["professional"],
+        }
+    values = {
+        "who": who,
+        "organisation": organisation,
+        "from": short_day(detail.get("from_on")),
+        "to": short_day(detail.get("to_on")),
+    }
+    if kind == EventKind.INVOLVEMENT_ENDED:
+        return _("%(who)s schreef op dat %(organisation)s niet meer meehelpt. De laatste dag was %(to)s.") % values
+    because = detail.get("because")
+    if because == "share":
+        return _("%(organisation)s helpt nu mee, omdat %(who)s een doel met hen deelde.") % values
+    if because == "action":
+        return _("%(organisation)s helpt nu mee: ze doen een actie in jullie plan.") % values
+    if because == "handover":
+        return _("%(organisation)s helpt jullie nu verder, na de overdracht door %(who)s.") % values
+    if detail.get("to_on"):
+        earlier = _("%(who)s zette %(organisation)s bij wie er eerder meehielpen, van %(from)s tot en met %(to)s.")
+        return earlier % values
+    return _("%(who)s zette %(organisation)s bij wie er meehelpen, sinds %(from)s.") % values
 
 
 def _phase_sentence(who: str, detail: dict[str, Any]) -> str:
@@ -285,11 +360,159 @@ def _phase_sentence(who: str, detail: dict[str, Any]) -> str:
         return sentence
     if detail.get("to") == Phase.TRIAGE:
         return _("%(who)s kijkt samen met jullie welke hulp nodig is (triage).") % values
+    later = _later_phase_sentence(who, detail)
+    if later:
+        return later
     return _("%(who)s zette de fase van %(from)s naar %(to)s.") % {
         "who": who,
         "from": phase_label(str(detail.get("from", ""))),
         "to": phase_label(str(detail.get("to", ""))),
     }
+
+
+# --- handovers (warm to a partner, or the regisseur role to a colleague) ---
+_HANDOVER_EVENTS = frozenset(
+    {EventKind.HANDOVER_OFFERED, EventKind.HANDOVER_ACCEPTED, EventKind.HANDOVER_DECLINED, EventKind.HANDOVER_WITHDRAWN}
+)
+
+
+def _handover_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    """A handover in the household's words: who is asked to help them on, and what happens when they say yes."""
+    name = str(detail.get("to", ""))
+    organisation = str(detail.get("organisation", ""))
+    values = {
+        "who": who,
+        "name": name,
+        "to": f"{name} ({organisation})" if organisation else name,
+        "regisseur": detail.get("regisseur") or who,
+        "answer": detail.get("answer", ""),
+        "date": day(dt.date.fromisoformat(str(detail["since"]))) if detail.get("since") else "",
+    }
+    warm = detail.get("handover_kind") == "warm"
+    if kind == EventKind.HANDOVER_OFFERED:
+        if warm:
+            return _("%(who)s vraagt %(to)s om jullie verder te helpen. Dat gaat in als %(name)s ja zegt.") % values
+        return _("%(who)s vraagt %(to)s om jullie regisseur te worden. Dat gaat in als %(name)s ja zegt.") % values
+    if kind == EventKind.HANDOVER_ACCEPTED:
+        if warm:
+            return (
+                _("Vanaf %(date)s helpt %(to)s jullie verder. %(regisseur)s is dan niet meer jullie regisseur.")
+                % values
+            )
+        return _("Vanaf %(date)s is %(name)s jullie regisseur.") % values
+    if kind == EventKind.HANDOVER_DECLINED:
+        if warm:
+            sentence = _("%(to)s zei nee op de vraag om jullie verder te helpen: %(answer)s") % values
+        else:
+            sentence = _("%(to)s zei nee op de vraag om jullie regisseur te worden: %(answer)s") % values
+        return sentence + " " + _("%(regisseur)s blijft jullie regisseur.") % values
+    if warm:
+        return (
+            _("%(who)s vraagt %(to)s toch niet om jullie verder te helpen. %(who)s blijft jullie regisseur.") % values
+        )
+    return _("%(who)s vraagt %(to)s toch niet om jullie regisseur te worden. %(who)s blijft jullie regisseur.") % values
+
+
+def handover_kind_label(kind: str, organisation: str = "") -> str:
+    """What a handover asks of its receiver."""
+    if kind == "warm":
+        return _("het huishouden verder te helpen vanuit %(organisation)s (warme overdracht)") % {
+            "organisation": organisation
+        }
+    return _("regisseur te worden van het huishouden")
+
+
+def _later_phase_sentence(who: str, detail: dict[str, Any]) -> str:
+    """The phases after the intake: the plan vastgesteld, uitvoering, evaluatie, waakvlam and the afsluiting."""
+    source, target = str(detail.get("from", "")), str(detail.get("to", ""))
+    values = {"who": who}
+    if target == Phase.AFGESLOTEN:
+        reason, _sep, more = str(detail.get("reason", "")).partition(":")
+        values["more"] = more.strip()
+        closings: dict[str, str] = {
+            "doelen bereikt": _("%(who)s sloot het traject af: jullie hebben jullie doelen bereikt."),
+            "overgedragen": _("%(who)s sloot het traject af. %(more)s helpt jullie verder."),
+            "voortijdig gestopt": _("%(who)s sloot het traject af: het stopte eerder dan gepland. Waarom: %(more)s"),
+            "verhuisd": _("%(who)s sloot het traject af, omdat jullie verhuisd zijn."),
+            "hulp geweigerd": _("%(who)s sloot het traject af, omdat jullie deze hulp niet meer wilden."),
+        }
+        return closings.get(reason, _("%(who)s sloot het traject af.")) % values
+    if target == Phase.PLAN_VASTGESTELD:
+        return _("Jullie plan is vastgesteld.")
+    if target == Phase.UITVOERING and source == Phase.WAAKVLAM:
+        return _("%(who)s heropende het traject: jullie gaan weer samen verder met het plan.") % values
+    if target == Phase.UITVOERING and source == Phase.EVALUATIE:
+        return _("Na de evaluatie gaan jullie verder met het plan.")
+    if target == Phase.UITVOERING and source == Phase.PLAN_VASTGESTELD:
+        return _("%(who)s zette het plan in gang: jullie zijn begonnen met de uitvoering.") % values
+    if target == Phase.EVALUATIE:
+        return _("%(who)s kijkt met jullie terug: hoe gaat het met het plan? (evaluatie)") % values
+    if target == Phase.WAAKVLAM:
+        return (
+            _(
+                "Het gaat goed genoeg om los te laten. %(who)s houdt een waakvlam: af en toe vraagt %(who)s hoe het "
+                "gaat, en als het nodig is, pakken jullie het plan samen weer op."
+            )
+            % values
+        )
+    return ""
+
+
+def _step_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    """The akkoord on the plan, planned evaluations and the check-ins of the waakvlam."""
+    if kind == EventKind.PLAN_AGREED:
+        when = _date_of(detail.get("agreed_on"))
+        if detail.get("way") == "in_person":
+            return _("%(who)s schreef op dat jullie op %(date)s akkoord gingen met het plan.") % {
+                "who": who,
+                "date": when,
+            }
+        return _("%(who)s zei op %(date)s akkoord op jullie plan.") % {"who": who, "date": when}
+    if kind == EventKind.EVALUATION_PLANNED:
+        when = _date_of(detail.get("evaluation_on"))
+        if detail.get("first"):
+            return _("De eerste evaluatie van het plan is op %(date)s.") % {"date": when}
+        return _("De volgende evaluatie van het plan is op %(date)s.") % {"date": when}
+    if kind == EventKind.CHECKIN_PLANNED:
+        return _("%(who)s komt op %(date)s even horen hoe het gaat (check-in).") % {
+            "who": who,
+            "date": _date_of(detail.get("due_on")),
+        }
+    if kind == EventKind.CHECKIN_DONE:
+        if detail.get("went_well"):
+            sentence = _("%(who)s vroeg hoe het gaat: het gaat goed.") % {"who": who}
+        else:
+            sentence = _("%(who)s vroeg hoe het gaat: het gaat niet zo goed.") % {"who": who}
+        if detail.get("note"):
+            sentence += " " + _("Notitie: %(note)s") % {"note": detail["note"]}
+        return sentence
+    return ""
+
+
+def _date_of(value: object) -> str:
+    try:
+        return day(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return ""
+
+
+def handover_offer_row(pending: PendingHandover) -> dict[str, Any]:
+    """A handover waiting for the receiver's answer, as their start page lists it."""
+    return {
+        "household_id": pending.household_id,
+        "household": pending.household_name,
+        "what": handover_kind_label(pending.kind, pending.organisation),
+        "from": pending.from_name,
+        "since": day(pending.since.date()),
+    }
+
+
+def handover_waiting(pending: PendingHandover | None) -> str:
+    """The regisseur's line for a handover that waits: "wacht op Joris de Wit (GGZ) sinds 3 april 2026"."""
+    if pending is None:
+        return ""
+    to = f"{pending.to_name} ({pending.organisation})" if pending.organisation else pending.to_name
+    return _("wacht op %(name)s sinds %(date)s") % {"name": to, "date": day(pending.since.date())}
 
 
 def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
@@ -321,6 +544,8 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         if detail.get("action"):
             return _("%(who)s nodigde %(name)s uit voor: \u201c%(action)s\u201d.") % values
         return _("%(who)s nodigde %(name)s uit om mee te kijken met jullie plan.") % values
+    if kind in INTAKE_SENTENCES:
+        return str(INTAKE_SENTENCES[kind]() % values)
     if kind == EventKind.ASSESSMENT_STARTED:
         return _("%(who)s begon een nieuwe meting: %(kind)s.") % {
             "who": who,
@@ -333,6 +558,17 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         return template % values
     except (KeyError, TypeError):
         return ""
+
+
+# The intake and the gespreksverslag, as the household reads them in its timeline.
+INTAKE_SENTENCES: dict[str, Any] = {
+    EventKind.INTAKE_SAVED: lambda: _("%(who)s schreef op wat jullie vertelden in het intakegesprek."),
+    EventKind.INTAKE_COMPLETED: lambda: _(
+        "%(who)s en jullie rondden het intakegesprek af. Het gespreksverslag staat klaar."
+    ),
+    EventKind.HISTORY_ADDED: lambda: _("%(who)s schreef eerdere hulp op: %(helper)s."),
+    EventKind.REPORT_CORRECTED: lambda: _("%(who)s schreef een correctie bij het gespreksverslag."),
+}
 
 
 def plan_labels() -> dict[str, Any]:

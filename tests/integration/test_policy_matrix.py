@@ -19,6 +19,7 @@ What a person notices and what is asserted:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections import Counter
@@ -34,7 +35,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import AccessLogEntry, Passkey
+from server.domain.models import AccessLogEntry, Passkey, utcnow
 from server.domain.policy import PUBLIC, Action
 from tests.factories import signed_in_as
 from tests.matrix_world import (
@@ -42,6 +43,7 @@ from tests.matrix_world import (
     ANONYMOUS,
     COLLEAGUE,
     COORDINATOR,
+    HANDOVER_RECEIVER,
     MEMBER,
     NETWORK_PLAIN,
     NETWORK_SHARED,
@@ -115,8 +117,9 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     Action.REPORT_READ: HOUSEHOLD_AND_REGISSEUR,
     Action.REPORT_CORRECT: frozenset({MEMBER}),
     Action.PLAN_AGREE: frozenset({MEMBER}),
-    # Principle 2: handing over is an explicit step that the receiver accepts; nobody else answers for them.
-    Action.HANDOVER_RESPOND: frozenset(),
+    # Principle 2: handing over is an explicit step that the receiver accepts; nobody else answers for them. The
+    # receiver has no other right on A: what is offered is all they read, until the household shares more.
+    Action.HANDOVER_RESPOND: frozenset({HANDOVER_RECEIVER}),
 }
 
 SIGNED_IN_ROLES = frozenset(ROLES) - {ANONYMOUS}
@@ -157,23 +160,52 @@ PAGE_PARTS: dict[tuple[str, str], frozenset[str]] = {
     ("household.overview", "Wie helpen mee"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ],
     # Roles and teams of who is involved: network members see names only.
     ("household.overview", "regisseur bij"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ] - NETWORK,
-    ("household.overview", "Wie keek in ons plan"): HOUSEHOLD_EXPECTED[Action.ACCESS_LOG_READ],
+    # "Wie keek in ons plan" to the household, "Wie keek in het plan van A" to the regisseur.
+    ("household.overview", "Wie keek in "): HOUSEHOLD_EXPECTED[Action.ACCESS_LOG_READ],
     ("household.overview", "Tijdlijn: wat er veranderde"): HOUSEHOLD_EXPECTED[Action.TIMELINE_READ],
     ("household.overview", "Download ons dossier"): HOUSEHOLD_EXPECTED[Action.EXPORT],
     # The link to the triage, while household A is still in aanmelding (tests/matrix_world.py).
     ("household.overview", "Triage: is regie nodig?"): HOUSEHOLD_EXPECTED[Action.TRAJECTORY_MANAGE],
+    # The household's earlier help: the household and its regisseur.
+    ("household.overview", "/eerdere-hulp"): HOUSEHOLD_EXPECTED[Action.HISTORY_READ],
+    # The involvement register: the organisations (MEE got a share, the regisseur added Schuldhulp) for all who
+    # read who is involved but the network, which sees names of people only; its forms for the regisseur.
+    ("household.overview", "MEE"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ] - NETWORK,
+    ("household.overview", "Betrokken organisaties bijhouden"): HOUSEHOLD_EXPECTED[Action.TRAJECTORY_MANAGE],
+    ("involvement.register", "Schuldhulp"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ] - NETWORK,
+    ("involvement.register", "MEE"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ] - NETWORK,
+    ("involvement.register", "Een organisatie toevoegen"): HOUSEHOLD_EXPECTED[Action.TRAJECTORY_MANAGE],
+    # The handover (the pending one of household A, or the link to offer one): the regisseur's own work.
+    ("household.overview", "/overdracht"): HOUSEHOLD_EXPECTED[Action.TRAJECTORY_MANAGE],
 }
 
 # Roles whose right on A is narrowed to rows assigned to them -> an action of A that someone else does.
 NOT_THEIRS = {NETWORK_SHARED: "partner", PARTNER_SHARED: "network", VOLUNTEER_ACCEPTED: "network"}
 
 # Requests that end the person's own access run last, in this order.
-ENDS_OWN_ACCESS = ("me.passkeys.remove", "network.leave", "auth.sign_out")
+ENDS_OWN_ACCESS = ("handover.decline", "me.passkeys.remove", "network.leave", "auth.sign_out")
 
+_TODAY = utcnow().date()
+_IN_A_MONTH = _TODAY + dt.timedelta(days=30)
 # A minimal form for routes that read a field to do anything at all.
 FORMS: dict[str, dict[str, str]] = {
     "plan.action.tick": {"gedaan": "ja"},
     "plan.action.note": {"note": "Gedaan, het ging goed."},
+    "intake.skip": {"part": "network", "reason": "Anouk wil eerst nadenken"},
+    "intake.history.add": {"helper": "Maatschappelijk werk"},
+    "history.add": {"helper": "Maatschappelijk werk"},
+    "report.correct": {"text": "Daan was er ook bij."},
+    "involvement.add": {"organisation_name": "Buurtteam Jeugd", "contact": "0348 123 456", "from_on": "2026-01-05"},
+    "handover.decline": {"answer": "Wij hebben nu geen plek."},
+    # The steps after the intake, filled in as they would succeed: household A is in its aanmelding, so the
+    # household's regisseur (and, for the akkoord, the household) gets the page back with the refusal by phase.
+    "trajectory.agree.in_person": {"agreed_on": _TODAY.isoformat()},
+    "trajectory.execution.start": {"evaluation_on": _IN_A_MONTH.isoformat()},
+    "trajectory.evaluation.continue": {"evaluation_on": _IN_A_MONTH.isoformat()},
+    "trajectory.waakvlam.start": {"first_on": _IN_A_MONTH.isoformat()},
+    "trajectory.waakvlam.checkin": {"checkin": str(uuid.uuid4()), "went_well": "nee"},
+    "trajectory.waakvlam.reopen": {"evaluation_on": _IN_A_MONTH.isoformat()},
+    "trajectory.close.confirm": {"reason": "verhuisd", "without_eindmeting": "ja"},
 }
 
 PARAM = re.compile(r"\{(\w+):\w+\}")
@@ -301,12 +333,13 @@ FILLERS: dict[str, Callable[[Case, HouseholdRows, Ask], object]] = {
     "passkey_id": lambda case, rows, ask: ask.passkey_id or uuid.uuid4(),
     "token": lambda case, rows, ask: ask.world.enrolment_token,
     "link_id": lambda case, rows, ask: ask.world.recovery_link,
+    "involvement_id": lambda case, rows, ask: rows.involvement,
 }
 
 
 # Path parameters that name a row of one household.
 OWNED_BY_A_HOUSEHOLD = frozenset(
-    {"member_id", "goal_id", "action_id", "share_id", "offer_id", "request_id", "person_id"}
+    {"member_id", "goal_id", "action_id", "share_id", "offer_id", "request_id", "person_id", "involvement_id"}
 )
 
 
@@ -322,6 +355,7 @@ def rows_of_nobody(rows: HouseholdRows) -> HouseholdRows:
         accepted_request=uuid.uuid4(),
         open_request=uuid.uuid4(),
         network_person=uuid.uuid4(),
+        involvement=uuid.uuid4(),
     )
 
 

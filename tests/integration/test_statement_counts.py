@@ -47,8 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from server.app import create_app
 from server.db import make_engine
-from server.domain import access_log
+from server.domain import access_log, lifecycle
 from server.domain.access_log import Look
+from server.domain.lifecycle import TriageInput
 from server.domain.models import (
     AccountEvent,
     EnrolmentToken,
@@ -59,6 +60,7 @@ from server.domain.models import (
     Role,
     RoleAssignment,
     TimelineEvent,
+    Trajectory,
     utcnow,
 )
 from server.domain.network import service as network
@@ -79,6 +81,16 @@ from server.domain.volunteering.model import (
     HelpRequestStatus,
     InvolvementCount,
 )
+from server.domain.workspace import intake as intakes
+from server.domain.workspace.intake import HistoryInput
+from server.domain.workspace.model import (
+    ConversationReport,
+    Handover,
+    HandoverKind,
+    HistoryItem,
+    Involvement,
+    ReportCorrection,
+)
 from server.web import TEMPLATE_DIR
 from tests.conftest import BACKEND, TEST_ORIGIN, clean_database, settings_for
 from tests.factories import issue_link, sign_in, signed_in_as
@@ -87,6 +99,7 @@ from tests.matrix_world import (
     ADMIN,
     ANONYMOUS,
     COORDINATOR,
+    HANDOVER_RECEIVER,
     MEMBER,
     NETWORK_SHARED,
     PARTNER_SHARED,
@@ -130,8 +143,8 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "network.link": 3,
     "help.new": 5,
     "help.list": 10,
-    "export.json": 16,
-    "export.pdf": 16,
+    "export.json": 20,
+    "export.pdf": 20,
     "me.overview": 3,
     "me.passkeys": 3,
     "household.overview (as network member)": 12,
@@ -140,12 +153,30 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as volunteer)": 9,
     "help.task": 10,
     "help.board": 6,
-    "household.overview (as regisseur)": 13,
+    "household.overview (as regisseur)": 14,
     "plan.view (as regisseur)": 9,
     "household.new": 1,
     "workspace.triage": 6,
+    # With the look each writes to the household's access log (the receiver's names the organisation).
+    "handover.page": 7,
+    "handover.answer": 7,
+    "me.overview (as handover receiver)": 7,
+    "intake.view": 11,
+    "report.view": 4,
+    "history.view": 3,
+    "involvement.register": 6,
+    "involvement.register (as network member)": 9,
+    # Measured in the aanmelding; in their own phase the pages ask one (akkoord: is the intake complete;
+    # afsluiten: is there an eindmeting) or two (waakvlam: the check-ins planned and held) more.
+    "trajectory.agreement": 7,
+    "trajectory.agreement.in_person": 10,
+    "trajectory.execution": 6,
+    "trajectory.evaluation": 6,
+    "trajectory.waakvlam": 8,
+    "trajectory.close": 7,
     "household.member.link_show": 6,
-    "me.overview (as regisseur)": 4,
+    # The caseload with its signals (two statements) and the handovers offered to her (one).
+    "me.overview (as regisseur)": 5,
     "me.overview (as team lead)": 9,
     "recovery.list": 5,
     "admin.people": 5,
@@ -273,6 +304,24 @@ VISITS: tuple[Visit, ...] = (
     ),
     Visit("household.new", REGISSEUR),
     Visit("workspace.triage", REGISSEUR),
+    # Household A's pending handover: the regisseur's page, and the receiver's (the handover only).
+    Visit("handover.page", REGISSEUR),
+    Visit("handover.answer", HANDOVER_RECEIVER),
+    Visit("me.overview", HANDOVER_RECEIVER, "as handover receiver", lists=True),
+    # The intake of a household of hers in the phase intake; the gespreksverslag and earlier help of A.
+    Visit("intake.view", REGISSEUR, params={"household_id": "intake_household"}, lists=True),
+    Visit("report.view", lists=True),
+    Visit("history.view", lists=True),
+    # The involvement register: the regisseur's, with its forms; the network member's, names of people only.
+    Visit("involvement.register", REGISSEUR, lists=True),
+    Visit("involvement.register", NETWORK_SHARED, "as network member", lists=True),
+    # The steps after the intake (household A is in its aanmelding: each page says what comes first).
+    Visit("trajectory.agreement"),
+    Visit("trajectory.agreement.in_person", REGISSEUR),
+    Visit("trajectory.execution", REGISSEUR),
+    Visit("trajectory.evaluation", REGISSEUR),
+    Visit("trajectory.waakvlam", REGISSEUR),
+    Visit("trajectory.close", REGISSEUR),
     Visit(
         "household.member.link_show",
         REGISSEUR,
@@ -300,7 +349,17 @@ VISITS: tuple[Visit, ...] = (
 )
 
 # The order in which people sign in; each does all of their visits in one go.
-SIGN_IN_ORDER = (MEMBER, NETWORK_SHARED, VOLUNTEER_ACCEPTED, REGISSEUR, TEAM_LEAD, ADMIN, COORDINATOR, ANONYMOUS)
+SIGN_IN_ORDER = (
+    MEMBER,
+    NETWORK_SHARED,
+    VOLUNTEER_ACCEPTED,
+    REGISSEUR,
+    HANDOVER_RECEIVER,
+    TEAM_LEAD,
+    ADMIN,
+    COORDINATOR,
+    ANONYMOUS,
+)
 
 
 def budget_of(key: str) -> int:
@@ -387,8 +446,10 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
     # One look in the access log, and one event on the member's own account.
     await access_log.record_look(db, Look.of(regisseur, Relation.REGISSEUR, a, "plan"))
     db.add(AccountEvent(person_id=sanne.id, kind="recovery.issued", actor_name=fatima.display_name))
+    intake_household = await _furnish_intake(db, regisseur, a, instrument)
     await db.commit()
     return {
+        "intake_household": str(intake_household),
         "household_id": str(a),
         "member_id": str(world.a.member),
         "goal_id": str(world.a.goal),
@@ -461,8 +522,11 @@ async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
     await _grow_ratings(db, a)
     await _grow_help(db, a, actions, offer_makers=[world.people[VOLUNTEER_PENDING], *volunteers[:2]])
     await _grow_history(db, a, partner=world.people[PARTNER_SHARED])
+    await _grow_intake(db, a, uuid.UUID(small["intake_household"]))
+    _grow_involvement(db, a)
     await db.commit()
     await _grow_caseload(db, a)
+    await _grow_handovers(db, a, world.people[HANDOVER_RECEIVER])
     await db.commit()
     ahmed = await db.scalar(
         select(Person).join(Member, Member.person_id == Person.id).where(Member.household_id == world.b.household)
@@ -482,6 +546,26 @@ def _person(a: HouseholdA, name: str, role: Role, **context: uuid.UUID) -> Perso
     person = Person(municipality_id=a.gemeente, display_name=name)
     person.roles = [RoleAssignment(role=role, **context)]
     return person
+
+
+async def _grow_handovers(db: AsyncSession, a: HouseholdA, receiver: Person) -> None:
+    """A warme overdracht of every household of the grown caseload, offered to the receiver: their start page
+    lists (and logs a look at) each."""
+    organisation = next(r.organisation_id for r in receiver.roles if r.role == Role.PARTNER_PROFESSIONAL)
+    trajectories = await db.scalars(
+        select(Trajectory).where(Trajectory.regisseur_id == a.regisseur.id, Trajectory.household_id != a.id)
+    )
+    db.add_all(
+        Handover(
+            household_id=t.household_id,
+            trajectory_id=t.id,
+            kind=HandoverKind.WARM,
+            from_person_id=a.regisseur.id,
+            to_person_id=receiver.id,
+            to_organisation_id=organisation,
+        )
+        for t in trajectories
+    )
 
 
 async def _grow_people(db: AsyncSession, a: HouseholdA, *, admin: Person) -> list[Person]:
@@ -708,6 +792,76 @@ async def _grow_history(db: AsyncSession, a: HouseholdA, *, partner: Person) -> 
     for i in range(GROWTH * 2):
         actor, relation = lookers[i % 2]
         await access_log.record_look(db, Look.of(actor, relation, a.id, "plan"))
+
+
+def _grow_involvement(db: AsyncSession, a: HouseholdA) -> None:
+    """Organisations in the involvement register: most still helping, some that stopped."""
+    today = utcnow().date()
+    db.add_all(
+        Involvement(
+            household_id=a.id,
+            organisation_name=f"Organisatie {i:02}",
+            professional_name=f"Hulpverlener {i:02}",
+            contact=f"0348 1234{i:02}",
+            from_on=today - dt.timedelta(days=100 + i),
+            to_on=today - dt.timedelta(days=i) if i % 3 == 0 else None,
+            created_by_id=a.regisseur.id,
+        )
+        for i in range(GROWTH)
+    )
+
+
+async def _furnish_intake(
+    db: AsyncSession, regisseur: Any, a: uuid.UUID, instrument: instruments.InstrumentDef
+) -> uuid.UUID:
+    """A household of the regisseur in the phase intake, with one of everything its intake draws on; and for
+    household A a gespreksverslag with a correction, and earlier help."""
+    household = await register_household(
+        db, regisseur, HouseholdInput(name="Familie Intake", wijk="Molenvliet", members=[MemberInput("Noor", True)])
+    )
+    trajectory = await lifecycle.open_trajectory(db, household.id)
+    await lifecycle.decide_triage(db, trajectory, regisseur.person, TriageInput("regisseur", "Veel instanties"))
+    await intakes.intake_for(db, trajectory)
+    await ratings.rate(db, regisseur, Relation.REGISSEUR, household.id, instrument, instrument.domains[0].key, "3")
+    db.add(NetworkPerson(household_id=household.id, name="Oom Kees", relation=NetworkRelation.FAMILIE))
+    db.add(Involvement(household_id=household.id, organisation_name="Schuldhulp", from_on=utcnow().date()))
+    for household_id in (household.id, a):
+        await intakes.add_history_item(
+            db, regisseur, Relation.REGISSEUR, household_id, HistoryInput(helper="MEE", helped="Uitleg")
+        )
+    a_trajectory = await lifecycle.open_trajectory(db, a)
+    report = ConversationReport(
+        household_id=a, trajectory_id=a_trajectory.id, body=[{"title": "Afspraken", "lines": ["Bellen"]}]
+    )
+    db.add(report)
+    await db.flush()
+    db.add(ReportCorrection(report_id=report.id, household_id=a, author_name="Sanne", text="Daan was er ook."))
+    return household.id
+
+
+async def _grow_intake(db: AsyncSession, a: HouseholdA, intake_household: uuid.UUID) -> None:
+    """Much earlier help in both households, many corrections of A's gespreksverslag, and many organisations
+    and people around the household in its intake."""
+    report_id = await db.scalar(select(ConversationReport.id).where(ConversationReport.household_id == a.id))
+    assert report_id is not None
+    db.add_all(
+        HistoryItem(household_id=household_id, helper=f"Hulp {i:02}", period="2020", helped="Veel", not_helped="Weinig")
+        for household_id in (a.id, intake_household)
+        for i in range(GROWTH)
+    )
+    db.add_all(
+        ReportCorrection(report_id=report_id, household_id=a.id, author_name="Sanne", text=f"Correctie {i}")
+        for i in range(GROWTH)
+    )
+    db.add_all(
+        Involvement(household_id=intake_household, organisation_name=f"Organisatie {i:02}", from_on=utcnow().date())
+        for i in range(GROWTH)
+    )
+    db.add_all(
+        NetworkPerson(household_id=intake_household, name=f"Buur {i:02}", relation=NetworkRelation.BUUR)
+        for i in range(GROWTH)
+    )
+    await db.flush()
 
 
 async def _grow_caseload(db: AsyncSession, a: HouseholdA) -> None:

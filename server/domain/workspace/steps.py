@@ -1,0 +1,540 @@
+"""The steps of a trajectory after the intake: the household's akkoord on its plan (said on its own phone, or
+recorded by the regisseur at the table), uitvoering, evaluatie, the waakvlam with its check-ins and a one-step
+reopen, and the afsluiting with one of the exit reasons.
+
+Every step goes through ``lifecycle.move`` (which refuses what the lifecycle does not allow) and is a timeline
+event the household reads. The conditions of each step (an intake that is complete, a plan with goals, a date
+in the future) are checked here, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import lifecycle
+from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
+from server.domain.events import EventKind, record_event
+from server.domain.models import Person, Phase, Trajectory, utcnow
+from server.domain.plan.model import Goal, PlanAction
+from server.domain.ratings.instruments import InstrumentDef
+from server.domain.ratings.model import Assessment, AssessmentKind
+from server.domain.text import clean, refused
+from server.domain.workspace.intake import intake_complete
+from server.domain.workspace.model import AgreementWay, CheckIn, PlanAgreement
+
+# The first evaluation, unless the regisseur chooses another day: three months after the akkoord (seed 000:
+# the plan is looked at again after about three months).
+FIRST_EVALUATION_MONTHS = 3
+# Evaluations and check-ins are planned at most a year ahead.
+MAX_AHEAD = dt.timedelta(days=366)
+MAX_CHECKINS = 3
+MAX_NOTE = 300
+MAX_EXPLANATION = 170  # "voortijdig gestopt: " and the reason fit in Trajectory.exit_reason (200)
+MAX_ORGANISATION = lifecycle.MAX_ORGANISATION
+
+# The phases in which the trajectory can be closed from the closing page (before the intake, the triage
+# decides; "geen regie nodig" closes it there).
+CLOSABLE = frozenset({Phase.INTAKE, Phase.PLAN_VASTGESTELD, Phase.UITVOERING, Phase.EVALUATIE, Phase.WAAKVLAM})
+STOPPED = "voortijdig gestopt"
+HANDED_OVER = "overgedragen"
+
+
+def today() -> dt.date:
+    return utcnow().date()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; the last day of the month where that month is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_evaluation(after: dt.date | None = None) -> dt.date:
+    return add_months(after or today(), FIRST_EVALUATION_MONTHS)
+
+
+def _parse(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+def _planned_day(raw: str, *, required: bool = True) -> tuple[dt.date | None, str | None]:
+    """A day to plan something on: after today and at most a year ahead. Returns the day or a message."""
+    if not raw.strip():
+        return None, (N_("Vul een datum in.") if required else None)
+    day = _parse(raw)
+    if day is None:
+        return None, N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
+    if day <= today():
+        return None, N_("Kies een datum na vandaag.")
+    if day > today() + MAX_AHEAD:
+        return None, N_("Kies een datum binnen een jaar.")
+    return day, None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Input
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgreementInput:
+    """The regisseur records that the household agreed at the table, and on which day."""
+
+    agreed_on: str = ""
+
+    def validate(self) -> dt.date:
+        day = _parse(self.agreed_on) if self.agreed_on.strip() else None
+        if day is None:
+            raise InvalidInput({"agreed_on": N_("Vul in op welke dag het huishouden akkoord gaf.")})
+        if day > today():
+            raise InvalidInput({"agreed_on": N_("De dag van het akkoord kan niet in de toekomst liggen.")})
+        return day
+
+
+@dataclass
+class EvaluationInput:
+    """The day of the next evaluation."""
+
+    evaluation_on: str = ""
+
+    def validate(self) -> dt.date:
+        day, error = _planned_day(self.evaluation_on)
+        if error or day is None:
+            raise InvalidInput({"evaluation_on": error or N_("Vul een datum in.")})
+        return day
+
+
+@dataclass
+class WaakvlamInput:
+    """The check-ins of the waakvlam: the first is needed, two more may be planned at once."""
+
+    first_on: str = ""
+    second_on: str = ""
+    third_on: str = ""
+
+    def validate(self) -> list[dt.date]:
+        errors: dict[str, str] = {}
+        days: list[dt.date] = []
+        for name, raw in (("first_on", self.first_on), ("second_on", self.second_on), ("third_on", self.third_on)):
+            day, error = _planned_day(raw, required=name == "first_on")
+            if error:
+                errors[name] = error
+            elif day is not None:
+                days.append(day)
+        if errors:
+            raise InvalidInput(errors)
+        return sorted(set(days))
+
+
+@dataclass
+class CheckInAnswer:
+    """How a check-in went: well or not, a short note, and optionally the day of the next check-in."""
+
+    checkin: str = ""
+    went_well: str = ""
+    note: str = ""
+    next_on: str = ""
+
+    def validate(self) -> tuple[uuid.UUID, bool, dt.date | None]:
+        errors: dict[str, str] = refused(("note",), note=self.note)
+        self.note = clean(self.note)
+        try:
+            checkin_id = uuid.UUID(self.checkin)
+        except ValueError as exc:
+            raise NotFound from exc
+        if self.went_well not in ("ja", "nee"):
+            errors["went_well"] = N_("Kies of het goed gaat.")
+        if len(self.note) > MAX_NOTE:
+            errors["note"] = N_("De notitie is te lang (hoogstens 300 tekens).")
+        next_on, error = _planned_day(self.next_on, required=False)
+        if error:
+            errors["next_on"] = error
+        if errors:
+            raise InvalidInput(errors)
+        return checkin_id, self.went_well == "ja", next_on
+
+
+@dataclass
+class CloseInput:
+    """The afsluiting: one of the exit reasons, the reason for stopping early, the organisation that takes
+    over, and whether the regisseur chose to close without an eindmeting."""
+
+    reason: str = ""
+    explanation: str = ""
+    organisation: str = ""
+    without_eindmeting: str = ""
+
+    def validate(self) -> str:
+        """The exit reason as the trajectory keeps it ("voortijdig gestopt: <reason>")."""
+        errors: dict[str, str] = refused(("explanation",), explanation=self.explanation, organisation=self.organisation)
+        self.explanation = clean(self.explanation)
+        self.organisation = clean(self.organisation)
+        if self.reason not in lifecycle.EXIT_REASONS:
+            errors["reason"] = N_("Kies waarom het traject stopt.")
+        if self.reason == STOPPED and not self.explanation and "explanation" not in errors:
+            errors["explanation"] = N_("Schrijf in een paar woorden waarom het traject voortijdig stopt.")
+        elif len(self.explanation) > MAX_EXPLANATION:
+            errors["explanation"] = N_("De toelichting is te lang (hoogstens 170 tekens).")
+        if self.reason == HANDED_OVER:
+            if not self.organisation and "organisation" not in errors:
+                errors["organisation"] = N_("Vul in welke organisatie het huishouden verder helpt.")
+            elif len(self.organisation) > MAX_ORGANISATION:
+                errors["organisation"] = N_("De naam van de organisatie is te lang (hoogstens 120 tekens).")
+        else:
+            # Only a handover names an organisation; a name left in the field by a changed choice is dropped.
+            self.organisation = ""
+        if errors:
+            raise InvalidInput(errors)
+        if self.reason == STOPPED:
+            return f"{STOPPED}: {self.explanation}"
+        if self.reason == HANDED_OVER:
+            return f"{HANDED_OVER}: {self.organisation}"
+        return self.reason
+
+
+# --------------------------------------------------------------------------------------------------------
+# Plan vastgesteld: the akkoord
+# --------------------------------------------------------------------------------------------------------
+
+
+async def agreement_open(db: AsyncSession, trajectory: Trajectory) -> bool:
+    """The plan can be agreed now: the trajectory is in intake and the intake is complete."""
+    return trajectory.phase == Phase.INTAKE and await intake_complete(db, trajectory.id)
+
+
+async def plan_snapshot(db: AsyncSession, household_id: uuid.UUID, instrument: InstrumentDef) -> list[dict[str, Any]]:
+    """The plan as it stands: each goal (leefgebied, text, horizon) with its actions. Two queries."""
+    goals = list(
+        await db.scalars(select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id))
+    )
+    actions = list(
+        await db.scalars(
+            select(PlanAction)
+            .where(PlanAction.household_id == household_id)
+            .order_by(PlanAction.created_at, PlanAction.id)
+        )
+    )
+    items: dict[uuid.UUID, dict[str, Any]] = {
+        goal.id: {
+            "domain": instrument.domain_name(goal.domain_key),
+            "text": goal.text,
+            "horizon": str(goal.horizon),
+            "actions": [],
+        }
+        for goal in goals
+    }
+    for action in actions:
+        if action.goal_id in items:
+            items[action.goal_id]["actions"].append(
+                {
+                    "what": action.what,
+                    "who": str(action.who_type),
+                    "performer": action.performer,
+                    "due_on": action.due_on.isoformat() if action.due_on else None,
+                    "status": str(action.status),
+                }
+            )
+    return list(items.values())
+
+
+async def _check_agreement_possible(db: AsyncSession, trajectory: Trajectory, plan: list[dict[str, Any]]) -> None:
+    if trajectory.phase != Phase.INTAKE:
+        if trajectory.phase in (Phase.AANMELDING, Phase.TRIAGE):
+            raise IllegalTransition(N_("Eerst komen de triage en de intake, daarna het akkoord op het plan."))
+        raise IllegalTransition(N_("Het plan is al vastgesteld."))
+    if not await intake_complete(db, trajectory.id):
+        raise IllegalTransition(N_("Het plan kan pas akkoord krijgen als de intake klaar is."))
+    if not plan:
+        raise IllegalTransition(N_("Er staan nog geen doelen in het plan. Schrijf eerst samen een doel op."))
+
+
+async def agreement_blocked(db: AsyncSession, trajectory: Trajectory, plan: list[dict[str, Any]]) -> str | None:
+    """Why the plan cannot be agreed now (a Dutch message), or None when it can."""
+    try:
+        await _check_agreement_possible(db, trajectory, plan)
+    except IllegalTransition as exc:
+        return exc.message
+    return None
+
+
+async def _agree(
+    db: AsyncSession,
+    actor: Person,
+    trajectory: Trajectory,
+    instrument: InstrumentDef,
+    way: AgreementWay,
+    agreed_on: dt.date,
+) -> PlanAgreement:
+    plan = await plan_snapshot(db, trajectory.household_id, instrument)
+    await _check_agreement_possible(db, trajectory, plan)
+    agreement = PlanAgreement(
+        household_id=trajectory.household_id,
+        trajectory_id=trajectory.id,
+        way=way,
+        agreed_on=agreed_on,
+        person_id=actor.id,
+        person_name=actor.display_name,
+        plan=plan,
+        created_at=utcnow(),
+    )
+    db.add(agreement)
+    await record_event(
+        db,
+        household_id=trajectory.household_id,
+        actor=actor,
+        kind=EventKind.PLAN_AGREED,
+        detail={"way": str(way), "agreed_on": agreed_on.isoformat(), "goals": len(plan)},
+    )
+    await lifecycle.move(db, trajectory, Phase.PLAN_VASTGESTELD, actor)
+    await _plan_evaluation(db, trajectory, actor, default_evaluation(max(agreed_on, today())), first=True)
+    return agreement
+
+
+async def agree_in_app(
+    db: AsyncSession, actor: Person, household_id: uuid.UUID, trajectory: Trajectory, instrument: InstrumentDef
+) -> PlanAgreement:
+    """A member of the household says "akkoord" on the plan on its own phone, today."""
+    if trajectory.household_id != household_id:
+        raise NotFound
+    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_APP, today())
+
+
+async def record_in_person(
+    db: AsyncSession, actor: Person, trajectory: Trajectory, instrument: InstrumentDef, data: AgreementInput
+) -> PlanAgreement:
+    """The regisseur records that the household agreed at the table, on the day it did."""
+    agreed_on = data.validate()
+    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_PERSON, agreed_on)
+
+
+async def agreements_of(db: AsyncSession, household_id: uuid.UUID) -> list[PlanAgreement]:
+    """Every akkoord of the household, oldest first."""
+    return list(
+        await db.scalars(
+            select(PlanAgreement)
+            .where(PlanAgreement.household_id == household_id)
+            .order_by(PlanAgreement.created_at, PlanAgreement.id)
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Uitvoering and evaluatie
+# --------------------------------------------------------------------------------------------------------
+
+
+async def _plan_evaluation(
+    db: AsyncSession, trajectory: Trajectory, actor: Person | None, day: dt.date, *, first: bool = False
+) -> None:
+    trajectory.next_evaluation_on = day
+    await record_event(
+        db,
+        household_id=trajectory.household_id,
+        actor=actor,
+        kind=EventKind.EVALUATION_PLANNED,
+        detail={"evaluation_on": day.isoformat(), "first": first},
+    )
+
+
+def _require(trajectory: Trajectory, phase: Phase, message: str) -> None:
+    if trajectory.phase != phase:
+        raise IllegalTransition(message)
+
+
+async def start_execution(db: AsyncSession, actor: Person, trajectory: Trajectory, data: EvaluationInput) -> None:
+    """Plan vastgesteld -> uitvoering, with the day of the first evaluation (the default from the akkoord, or
+    another day the regisseur chooses)."""
+    day = data.validate()
+    _require(trajectory, Phase.PLAN_VASTGESTELD, N_("De uitvoering begint als het plan is vastgesteld."))
+    await lifecycle.move(db, trajectory, Phase.UITVOERING, actor)
+    if day != trajectory.next_evaluation_on:
+        await _plan_evaluation(db, trajectory, actor, day, first=True)
+
+
+async def start_evaluation(db: AsyncSession, actor: Person, trajectory: Trajectory) -> None:
+    """Uitvoering -> evaluatie: the household and the regisseur look back on the plan together."""
+    _require(trajectory, Phase.UITVOERING, N_("Een evaluatie begint tijdens de uitvoering van het plan."))
+    await lifecycle.move(db, trajectory, Phase.EVALUATIE, actor)
+
+
+async def continue_execution(db: AsyncSession, actor: Person, trajectory: Trajectory, data: EvaluationInput) -> None:
+    """Evaluatie -> uitvoering: the plan goes on, with the day of the next evaluation."""
+    day = data.validate()
+    _require(trajectory, Phase.EVALUATIE, N_("Verder met het plan kan na een evaluatie."))
+    await lifecycle.move(db, trajectory, Phase.UITVOERING, actor)
+    await _plan_evaluation(db, trajectory, actor, day)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Waakvlam
+# --------------------------------------------------------------------------------------------------------
+
+
+async def _plan_checkin(db: AsyncSession, trajectory: Trajectory, actor: Person, day: dt.date) -> CheckIn:
+    checkin = CheckIn(household_id=trajectory.household_id, trajectory_id=trajectory.id, due_on=day)
+    db.add(checkin)
+    await record_event(
+        db,
+        household_id=trajectory.household_id,
+        actor=actor,
+        kind=EventKind.CHECKIN_PLANNED,
+        detail={"due_on": day.isoformat()},
+    )
+    return checkin
+
+
+async def to_waakvlam(db: AsyncSession, actor: Person, trajectory: Trajectory, data: WaakvlamInput) -> list[CheckIn]:
+    """Evaluatie -> waakvlam: the plan is on its way; the regisseur stays in touch on the check-in days."""
+    days = data.validate()
+    _require(trajectory, Phase.EVALUATIE, N_("De waakvlam begint na een evaluatie."))
+    await lifecycle.move(db, trajectory, Phase.WAAKVLAM, actor)
+    trajectory.next_evaluation_on = None
+    return [await _plan_checkin(db, trajectory, actor, day) for day in days[:MAX_CHECKINS]]
+
+
+async def open_checkins(db: AsyncSession, trajectory_id: uuid.UUID) -> list[CheckIn]:
+    """The check-ins still to be held, first one first."""
+    return list(
+        await db.scalars(
+            select(CheckIn)
+            .where(CheckIn.trajectory_id == trajectory_id, CheckIn.done_on.is_(None))
+            .order_by(CheckIn.due_on, CheckIn.id)
+        )
+    )
+
+
+async def done_checkins(db: AsyncSession, trajectory_id: uuid.UUID) -> list[CheckIn]:
+    """The check-ins held, latest first."""
+    return list(
+        await db.scalars(
+            select(CheckIn)
+            .where(CheckIn.trajectory_id == trajectory_id, CheckIn.done_on.is_not(None))
+            .order_by(CheckIn.done_on.desc(), CheckIn.due_on.desc())
+        )
+    )
+
+
+async def next_checkin(db: AsyncSession, trajectory_id: uuid.UUID) -> dt.date | None:
+    day: dt.date | None = await db.scalar(
+        select(CheckIn.due_on)
+        .where(CheckIn.trajectory_id == trajectory_id, CheckIn.done_on.is_(None))
+        .order_by(CheckIn.due_on)
+        .limit(1)
+    )
+    return day
+
+
+async def record_checkin(db: AsyncSession, actor: Person, trajectory: Trajectory, data: CheckInAnswer) -> CheckIn:
+    """How a check-in went, and the next one if the regisseur plans it. A check-in that did not go well is
+    the moment to reopen the trajectory (``reopen``), offered on the same page."""
+    checkin_id, went_well, next_on = data.validate()
+    _require(trajectory, Phase.WAAKVLAM, N_("Check-ins horen bij de waakvlam."))
+    checkin = await db.scalar(select(CheckIn).where(CheckIn.id == checkin_id, CheckIn.trajectory_id == trajectory.id))
+    if checkin is None:
+        raise NotFound
+    if checkin.done_on is not None:
+        raise IllegalTransition(N_("Deze check-in is al vastgelegd."))
+    checkin.done_on = today()
+    checkin.went_well = went_well
+    checkin.note = data.note
+    await record_event(
+        db,
+        household_id=trajectory.household_id,
+        actor=actor,
+        kind=EventKind.CHECKIN_DONE,
+        detail={"went_well": went_well, "note": data.note, "due_on": checkin.due_on.isoformat()},
+    )
+    if next_on is not None:
+        await _plan_checkin(db, trajectory, actor, next_on)
+    await db.flush()
+    return checkin
+
+
+async def _drop_open_checkins(db: AsyncSession, trajectory: Trajectory) -> None:
+    # Check-ins not yet held belong to the waakvlam; once it ends they are no longer planned.
+    await db.execute(delete(CheckIn).where(CheckIn.trajectory_id == trajectory.id, CheckIn.done_on.is_(None)))
+
+
+async def reopen(db: AsyncSession, actor: Person, trajectory: Trajectory, data: EvaluationInput) -> None:
+    """Waakvlam -> uitvoering in one step, with the day of the next evaluation."""
+    day = data.validate()
+    _require(trajectory, Phase.WAAKVLAM, N_("Heropenen kan alleen vanuit de waakvlam."))
+    await _drop_open_checkins(db, trajectory)
+    await lifecycle.move(db, trajectory, Phase.UITVOERING, actor, detail={"reopened": True})
+    await _plan_evaluation(db, trajectory, actor, day)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Afsluiten
+# --------------------------------------------------------------------------------------------------------
+
+
+async def has_eindmeting(db: AsyncSession, trajectory: Trajectory) -> bool:
+    """An eindmeting of this trajectory (held since it started), from either side."""
+    return bool(
+        await db.scalar(
+            select(
+                exists().where(
+                    Assessment.household_id == trajectory.household_id,
+                    Assessment.kind == AssessmentKind.EINDMETING,
+                    Assessment.held_on >= trajectory.started_on,
+                )
+            )
+        )
+    )
+
+
+async def close(db: AsyncSession, actor: Person, trajectory: Trajectory, data: CloseInput) -> None:
+    """Close the trajectory with one of the exit reasons. An eindmeting is offered first; without one, the
+    regisseur closes only by choosing so."""
+    exit_reason = data.validate()
+    if trajectory.phase not in CLOSABLE:
+        if trajectory.phase == Phase.AFGESLOTEN:
+            raise IllegalTransition(N_("Het traject is al afgesloten."))
+        raise IllegalTransition(N_("Voor de intake sluit je het traject af met de triage."))
+    if data.without_eindmeting != "ja" and not await has_eindmeting(db, trajectory):
+        raise InvalidInput(
+            {"without_eindmeting": N_("Er is nog geen eindmeting. Doe eerst een eindmeting, of sluit af zonder.")}
+        )
+    await _drop_open_checkins(db, trajectory)
+    trajectory.next_evaluation_on = None
+    if data.reason == HANDED_OVER:
+        trajectory.handed_over_to = data.organisation
+    await lifecycle.move(
+        db,
+        trajectory,
+        Phase.AFGESLOTEN,
+        actor,
+        reason=exit_reason,
+        detail={"exit": data.reason, "explanation": data.explanation, "organisation": data.organisation},
+    )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the household overview shows of the steps after the intake."""
+
+    agreement_open: bool = False
+    next_checkin: dt.date | None = None
+
+
+async def next_step(db: AsyncSession, trajectory: Trajectory | None) -> NextStep:
+    """At most one query, and only in the phases that need one (intake, waakvlam)."""
+    if trajectory is None:
+        return NextStep()
+    if trajectory.phase == Phase.INTAKE:
+        return NextStep(agreement_open=await intake_complete(db, trajectory.id))
+    if trajectory.phase == Phase.WAAKVLAM:
+        return NextStep(next_checkin=await next_checkin(db, trajectory.id))
+    return NextStep()
