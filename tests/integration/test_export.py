@@ -11,6 +11,8 @@ from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.factories import signed_in_as
+from tests.integration.test_intake import completed_intake
 from tests.integration.test_network import add_person
 from tests.integration.test_plan import GOAL_TEXT, add_action, member_with_plan
 from tests.integration.test_ratings import tap
@@ -83,3 +85,64 @@ async def test_regisseur_cannot_download_the_dossier(
     await signed_in_as(client, db, world.regisseur)
     assert (await client.get(f"/huishoudens/{household.id}/dossier.json")).status_code == 404
     assert (await client.get(f"/huishoudens/{household.id}/dossier.pdf")).status_code == 404
+
+
+async def test_the_dossier_holds_the_involvement_register(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    world, household, anouk, _goal = await member_with_plan(client, db, submit)
+    client.cookies.clear()
+    await signed_in_as(client, db, world.regisseur)
+    register = f"/huishoudens/{household.id}/betrokkenen"
+    typed = {
+        "organisation_name": "Schuldhulp Woerden",
+        "professional_name": "Joris de Wit",
+        "contact": "0348 123 456",
+        "from_on": "2026-03-03",
+    }
+    assert (await submit(register, register, typed)).status_code == 303
+    earlier = {"organisation_name": "GGZ Oost", "from_on": "2024-01-10", "to_on": "2025-06-30"}
+    assert (await submit(register, register, earlier)).status_code == 303
+    client.cookies.clear()
+    await signed_in_as(client, db, anouk)
+    data = json.loads((await client.get(f"/huishoudens/{household.id}/dossier.json")).content)
+    assert data["betrokken"] == [
+        {
+            "organisatie": "Schuldhulp Woerden",
+            "hulpverlener": "Joris de Wit",
+            "contact": "0348 123 456",
+            "sinds": "2026-03-03",
+            "tot_en_met": None,
+        },
+        {
+            "organisatie": "GGZ Oost",
+            "hulpverlener": "",
+            "contact": "",
+            "sinds": "2024-01-10",
+            "tot_en_met": "2025-06-30",
+        },
+    ]
+    pdf = (await client.get(f"/huishoudens/{household.id}/dossier.pdf")).content
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Wie helpen mee" in text and "Schuldhulp Woerden" in text and "0348 123 456" in text
+    assert "van 10 januari 2024 tot en met 30 juni 2025" in text
+
+
+async def test_the_dossier_holds_the_gespreksverslag_with_its_corrections_and_the_earlier_help(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, anouk = await completed_intake(client, db, submit)
+    await signed_in_as(client, db, anouk)
+    report = f"/huishoudens/{household.id}/gespreksverslag"
+    assert (await submit(report, f"{report}/correctie", {"text": "Daan was er ook bij."})).status_code == 303
+    data = json.loads((await client.get(f"/huishoudens/{household.id}/dossier.json")).content)
+    assert data["eerdere_hulp"][0]["wie"] == "Maatschappelijk werk"
+    assert data["eerdere_hulp"][0]["wat_niet_hielp"] == "Steeds nieuwe formulieren."
+    (verslag,) = data["gespreksverslagen"]
+    lines = [line for part in verslag["verslag"] for line in part["regels"]]
+    assert "Financiën: Jullie: 2 · regisseur: 3" in lines
+    assert [c["tekst"] for c in verslag["correcties"]] == ["Daan was er ook bij."]
+    pdf = (await client.get(f"/huishoudens/{household.id}/dossier.pdf")).content
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Gespreksverslag van" in text and "Daan was er ook bij." in text
+    assert "Eerdere hulp" in text and "Steeds nieuwe formulieren." in text
