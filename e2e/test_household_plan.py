@@ -185,7 +185,9 @@ def test_a_household_makes_its_plan_on_a_phone_and_the_regisseur_works_on_it_on_
     network_card.locator("button[name=score][value='4']").first.click()
     network_card = regisseur.locator("li.rating", has_text="Sociaal netwerk")
     expect(network_card.locator(".rating__compare")).to_have_text(re.compile(r"Huishouden: 1\s*·\s*Regisseur: 4"))
-    expect(network_card.locator(".talk")).to_contain_text("Jullie zien dit verschillend (twee stappen of meer).")
+    expect(network_card.locator(".talk")).to_contain_text(
+        "Jij en het huishouden zien dit verschillend (twee stappen of meer)."
+    )
     finance_card = regisseur.locator("li.rating", has_text="Financiën")
     finance_card.locator("button[name=score][value='3']").first.click()
     expect(regisseur.locator("li.rating", has_text="Financiën").locator(".talk")).to_have_count(0)

@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from server.auth import enrolment
 from server.domain import people
-from server.domain.caseload import caseload, households_of_member, team_list
+from server.domain.caseload import caseload, chosen_phase, households_of_member, team_list
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
 from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
+from server.domain.workspace.handover import pending_for_receiver
 from server.i18n import SUPPORTED_LOCALES
 from server.routes.deps import DbSession, Form
-from server.views.presenters import account_event_sentence, day, moment, phase_label, role_label
+from server.views.caseload import caseload_context
+from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, phase_label, role_label
 from server.web import render, see_other
 
 
@@ -34,7 +36,12 @@ async def helping(db: DbSession, actor: Actor) -> list[Household]:
 @get("/mijn", name="me.overview", opt={"policy": Action.SIGNED_IN})
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
-    own_caseload = await caseload(db_session, actor) if actor.has_role(Role.REGISSEUR) else []
+    has_caseload = actor.has_role(Role.REGISSEUR)
+    own_caseload = (
+        caseload_context(await caseload(db_session, actor, phase=chosen_phase(request.query_params.get("fase"))))
+        if has_caseload
+        else None
+    )
     return render(
         request,
         "pages/me/overview.html",
@@ -44,12 +51,13 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "households": await households_of_member(db_session, actor),
             "helping": await helping(db_session, actor),
             "left": request.query_params.get("verlaten") == "1",
-            "caseload": [(h, phase_label(t.phase)) for h, t in own_caseload],
+            "caseload": own_caseload,
             "team": [
                 {"name": row.name, "phase": phase_label(row.phase), "regisseur": row.regisseur}
                 for row in await team_list(db_session, actor)
             ],
-            "has_caseload": actor.has_role(Role.REGISSEUR),
+            "has_caseload": has_caseload,
+            "handovers_for_me": [handover_offer_row(p) for p in await pending_for_receiver(db_session, actor)],
             "is_admin": actor.has_role(Role.ADMIN),
             "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),

@@ -116,7 +116,7 @@ async def test_household_and_regisseur_scores_side_by_side_with_the_difference_p
     await tap(submit, household, "huisvesting", "2")
     page = await client.get(f"/huishoudens/{household.id}/scores")
     assert "Huishouden: 4" in page.text and "Regisseur: 2" in page.text
-    assert page.text.count("Bespreek het in jullie volgende gesprek") == 1
+    assert page.text.count("Jij en het huishouden zien dit verschillend (twee stappen of meer).") == 1
     assert "Bij 1 leefgebied zien het huishouden en de regisseur het verschillend" in page.text
     perspectives = set(await db.scalars(select(Assessment.perspective)))
     assert perspectives == {"household", "professional"}
