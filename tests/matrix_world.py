@@ -4,7 +4,7 @@ role the matrix signs in as. A second gemeente gives the regisseur from elsewher
 
 Built through the domain's own functions, in the order the product does it (the household writes and shares,
 invites from its map, publishes help requests and accepts an offer), so that each person's relation to
-household A is the real one and not a row put in place by hand. The one exception is marked below.
+household A is the real one and not a row put in place by hand. The exceptions are marked below.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import enrolment
+from server.domain import involvement
+from server.domain.involvement import InvolvementInput
 from server.domain.models import (
     EnrolmentToken,
     Household,
@@ -24,6 +26,7 @@ from server.domain.models import (
     Passkey,
     Person,
     Role,
+    Trajectory,
     utcnow,
 )
 from server.domain.network import service as network
@@ -36,6 +39,7 @@ from server.domain.policy import Actor, Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.volunteering import service as volunteering
 from server.domain.volunteering.service import HelpRequestInput
+from server.domain.workspace.model import Handover, HandoverKind
 from tests.factories import TEST_ORIGIN, issue_link, make_household, make_world
 
 # The roles the matrix signs in as (and "anonymous": no session at all).
@@ -49,6 +53,7 @@ REGISSEUR = "regisseur of the household"
 COLLEAGUE = "same-team colleague"
 PARTNER_SHARED = "partner professional with a share"
 PARTNER_PLAIN = "partner professional without a share"
+HANDOVER_RECEIVER = "partner professional, handover offered"
 TEAM_LEAD = "team lead"
 ADMIN = "functional admin"
 OTHER_GEMEENTE = "regisseur of another gemeente"
@@ -65,6 +70,7 @@ ROLES = (
     COLLEAGUE,
     PARTNER_SHARED,
     PARTNER_PLAIN,
+    HANDOVER_RECEIVER,
     TEAM_LEAD,
     ADMIN,
     OTHER_GEMEENTE,
@@ -85,6 +91,7 @@ class HouseholdRows:
     accepted_request: uuid.UUID  # a help request whose offer the household accepted
     open_request: uuid.UUID  # a help request still on the task board
     network_person: uuid.UUID  # the network member's row on the map
+    involvement: uuid.UUID  # a row of the involvement register, added by the regisseur
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class Helpers:
     offering_volunteer: Actor
     partner: Organisation | None  # shares a goal with this organisation, if any
     partner_person: Person | None  # and assigns it an action
+    regisseur: Actor  # keeps the involvement register
 
 
 async def _furnish(db: AsyncSession, household: Household, member: Person, helpers: Helpers) -> HouseholdRows:
@@ -175,6 +183,12 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
         db, me, hid, on_the_board.id, HelpRequestInput(what="Boodschappen doen", when_text="zaterdag")
     )
     pending = await volunteering.offer(db, helpers.offering_volunteer, still_open.id)
+    involved = await involvement.add_involvement(
+        db,
+        helpers.regisseur,
+        hid,
+        InvolvementInput(organisation_name="Schuldhulp", professional_name="Lieke", from_on="2026-01-05"),
+    )
     await db.flush()
     return HouseholdRows(
         household=hid,
@@ -186,6 +200,7 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
         accepted_request=accepted.id,
         open_request=still_open.id,
         network_person=shared_row.id,
+        involvement=involved.id,
     )
 
 
@@ -215,6 +230,7 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
     regisseur_b = await person("Pieter", Role.REGISSEUR, team_id=world.team.id)
     partner_shared = await person("Mirjam", Role.PARTNER_PROFESSIONAL, organisation_id=world.partner.id)
     partner_plain = await person("Daan", Role.PARTNER_PROFESSIONAL, organisation_id=other_partner.id)
+    receiver = await person("Joris", Role.PARTNER_PROFESSIONAL, organisation_id=other_partner.id)
     volunteer_pending = await person("Sem", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
     volunteer_accepted = await person("Lotte", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
     volunteer_of_b = await person("Kees", Role.VOLUNTEER, organisation_id=world.volunteer_org.id)
@@ -241,6 +257,7 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             offering_volunteer=actor_for(volunteer_pending),
             partner=world.partner,
             partner_person=partner_shared,
+            regisseur=actor_for(world.regisseur),
         ),
     )
     b = await _furnish(
@@ -254,7 +271,24 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             offering_volunteer=actor_for(volunteer_of_b),
             partner=None,
             partner_person=None,
+            regisseur=actor_for(regisseur_b),
         ),
+    )
+    # Fatima asks Joris (GGZ Oost, no share) to take A over warmly. The product offers a warme overdracht only in
+    # the uitvoering or at an evaluatie, and A stays in aanmelding (the triage link is part of the matrix): the
+    # second row put in place by hand, so that Joris has the one relation of a pending handover's receiver.
+    trajectory_a = await db.scalar(select(Trajectory).where(Trajectory.household_id == household_a.id))
+    assert trajectory_a is not None
+    db.add(
+        Handover(
+            household_id=household_a.id,
+            trajectory_id=trajectory_a.id,
+            kind=HandoverKind.WARM,
+            from_person_id=world.regisseur.id,
+            to_person_id=receiver.id,
+            to_organisation_id=other_partner.id,
+            note="Wil jij verder met de schulden?",
+        )
     )
     await db.commit()
 
@@ -306,6 +340,7 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             COLLEAGUE: world.colleague,
             PARTNER_SHARED: partner_shared,
             PARTNER_PLAIN: partner_plain,
+            HANDOVER_RECEIVER: receiver,
             TEAM_LEAD: world.team_lead,
             ADMIN: world.admin,
             OTHER_GEMEENTE: elsewhere.regisseur,

@@ -56,6 +56,9 @@ class Look:
     @classmethod
     def of(cls, actor: Actor, relation: Relation, household_id: uuid.UUID, resource: str) -> Look:
         role = RELATION_ROLE.get(relation, Role.HOUSEHOLD_MEMBER)
+        if relation is Relation.HANDOVER_RECEIVER:
+            # A handover is offered to a partner professional (warm) or to a colleague regisseur.
+            role = Role.PARTNER_PROFESSIONAL if actor.has_role(Role.PARTNER_PROFESSIONAL) else Role.REGISSEUR
         organisation_id = next((r.organisation_id for r in actor.roles if r.role == role and r.organisation_id), None)
         return cls(actor.id, actor.person.display_name, role, organisation_id, household_id, resource)
 
