@@ -1,20 +1,313 @@
 """Who is involved with a household ("dat"-information): everyone with access sees *that* others are
 involved, with their role and since when; *what* they do is visible only where the household shared it.
-How much of this a person sees is the policy's answer (``InvolvedView``), applied here and nowhere else."""
+How much of this a person sees is the policy's answer (``InvolvedView``), applied here and nowhere else.
+
+The involvement register holds the organisations and professionals involved, from and to: the regisseur
+adds and ends rows, and a partner organisation that gets a share or an action in the plan is added by the
+domain in the same transaction. A row is never deleted: ending it sets its last day, so the household keeps
+the history of who helped when."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import Household, Organisation, Person, Phase, Role, RoleAssignment, Team, Trajectory
-from server.domain.plan.model import Share
-from server.domain.policy import InvolvedView
+from server.domain.errors import N_, InvalidInput, NotFound
+from server.domain.events import EventKind, record_event
+from server.domain.models import (
+    Household,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Phase,
+    Role,
+    RoleAssignment,
+    Team,
+    Trajectory,
+    utcnow,
+)
+from server.domain.policy import Actor, InvolvedView
+from server.domain.text import clean, refused
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.workspace.model import Involvement
+
+MAX_ORGANISATION = 120
+MAX_PROFESSIONAL = 120
+# A phone number or an e-mail address; the column holds 120, a way to reach someone needs far less.
+MAX_CONTACT = 80
+# A start that is planned (an appointment next month) is fine; a year ahead is a typing error.
+MAX_DAYS_AHEAD = 92
+PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 6, 15
+
+# Why the domain added a row by itself (kept in the event, for the sentence in the timeline).
+BY_SHARE = "share"
+BY_ACTION = "action"
+BY_HANDOVER = "handover"
+
+
+def parse_day(raw: str) -> dt.date | None:
+    """A date as a date field sends it (2027-03-15); None when empty or not a date."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def is_contact(value: str) -> bool:
+    """A phone number (6 to 15 digits, with spaces, dashes, brackets or a leading +) or an e-mail address."""
+    if EMAIL.fullmatch(value):
+        return True
+    digits = sum(char.isdigit() for char in value)
+    return bool(PHONE.fullmatch(value)) and MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS
+
+
+# --------------------------------------------------------------------------------------------------------
+# Input
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewInvolvement:
+    organisation_name: str
+    professional_name: str
+    contact: str
+    from_on: dt.date
+    to_on: dt.date | None
+
+
+@dataclass
+class InvolvementInput:
+    """A row of the register as typed in the form (dates as the date fields send them)."""
+
+    organisation_name: str = ""
+    professional_name: str = ""
+    contact: str = ""
+    from_on: str = ""
+    to_on: str = ""
+
+    def validate(self, *, today: dt.date) -> NewInvolvement:
+        errors = refused(
+            organisation_name=self.organisation_name, professional_name=self.professional_name, contact=self.contact
+        )
+        organisation = clean(self.organisation_name)
+        professional = clean(self.professional_name)
+        contact = clean(self.contact)
+        if not organisation:
+            errors.setdefault("organisation_name", N_("Vul in welke organisatie meehelpt."))
+        elif len(organisation) > MAX_ORGANISATION:
+            errors["organisation_name"] = N_("De naam is te lang (hoogstens %(max)s tekens).", max=MAX_ORGANISATION)
+        if len(professional) > MAX_PROFESSIONAL:
+            errors["professional_name"] = N_("De naam is te lang (hoogstens %(max)s tekens).", max=MAX_PROFESSIONAL)
+        if len(contact) > MAX_CONTACT:
+            errors["contact"] = N_("Dit is te lang (hoogstens %(max)s tekens).", max=MAX_CONTACT)
+        elif contact and not is_contact(contact):
+            errors.setdefault(
+                "contact",
+                N_("Vul een telefoonnummer of een e-mailadres in, bijvoorbeeld 0348 123 456 of j.dewit@voorbeeld.nl."),
+            )
+        from_on = parse_day(self.from_on)
+        if from_on is None:
+            errors["from_on"] = (
+                N_("Vul in sinds wanneer ze meehelpen.")
+                if not self.from_on.strip()
+                else N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
+            )
+        elif from_on > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+            errors["from_on"] = N_("Deze datum ligt te ver vooruit. Kies een datum tot drie maanden na vandaag.")
+        to_on = parse_day(self.to_on)
+        if self.to_on.strip() and to_on is None:
+            errors["to_on"] = N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
+        elif to_on is not None:
+            errors.update(_end_errors(to_on, from_on, today))
+        if errors or from_on is None:
+            raise InvalidInput(errors)
+        return NewInvolvement(organisation, professional, contact, from_on, to_on)
+
+
+@dataclass
+class EndInput:
+    """Ending a row: the last day they helped; empty means today."""
+
+    to_on: str = ""
+
+    def validate(self, *, from_on: dt.date, today: dt.date) -> dt.date:
+        to_on = parse_day(self.to_on) if self.to_on.strip() else today
+        if to_on is None:
+            raise InvalidInput({"to_on": N_("Vul een datum in, bijvoorbeeld 15-03-2027.")})
+        errors = _end_errors(to_on, from_on, today)
+        if errors:
+            raise InvalidInput(errors)
+        return to_on
+
+
+def _end_errors(to_on: dt.date, from_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    # An end is written down when it happened; a row that ends later is still active until then.
+    if to_on > today:
+        return {"to_on": N_("Deze datum is nog niet geweest. Laat het einde leeg zolang ze meehelpen.")}
+    if from_on is not None and to_on < from_on:
+        return {"to_on": N_("Het einde kan niet voor het begin liggen.")}
+    return {}
+
+
+# --------------------------------------------------------------------------------------------------------
+# The register
+# --------------------------------------------------------------------------------------------------------
+
+
+async def register(db: AsyncSession, household_id: uuid.UUID) -> list[Involvement]:
+    """Every row of the household's register in one statement: those still involved first (by organisation),
+    then those who ended (the most recent end first)."""
+    rows = await db.scalars(
+        select(Involvement)
+        .where(Involvement.household_id == household_id)
+        .order_by(
+            case((Involvement.to_on.is_(None), 0), else_=1),
+            Involvement.to_on.desc(),
+            Involvement.organisation_name,
+            Involvement.from_on,
+        )
+    )
+    return list(rows)
+
+
+def _event_detail(row: Involvement) -> dict[str, str]:
+    return {
+        "organisation": row.organisation_name,
+        "professional": row.professional_name,
+        "from_on": row.from_on.isoformat(),
+        "to_on": row.to_on.isoformat() if row.to_on else "",
+    }
+
+
+async def add_involvement(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, data: InvolvementInput
+) -> Involvement:
+    """The regisseur adds an organisation or professional to the register (also one that helped earlier and
+    stopped: then with its end)."""
+    values = data.validate(today=utcnow().date())
+    row = Involvement(
+        household_id=household_id,
+        organisation_name=values.organisation_name,
+        professional_name=values.professional_name,
+        contact=values.contact,
+        from_on=values.from_on,
+        to_on=values.to_on,
+        created_by_id=actor.id,
+    )
+    db.add(row)
+    await db.flush()
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind=EventKind.INVOLVEMENT_ADDED, detail=_event_detail(row)
+    )
+    return row
+
+
+async def end_involvement(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, involvement_id: uuid.UUID, data: EndInput
+) -> Involvement:
+    """The organisation no longer helps: the row keeps its history and gets its last day. Ending a row that
+    has already ended changes nothing (a second click)."""
+    row = await db.scalar(
+        select(Involvement).where(Involvement.id == involvement_id, Involvement.household_id == household_id)
+    )
+    if row is None:
+        raise NotFound
+    if row.to_on is not None:
+        return row
+    row.to_on = data.validate(from_on=row.from_on, today=utcnow().date())
+    await db.flush()
+    await record_event(
+        db, household_id=household_id, actor=actor.person, kind=EventKind.INVOLVEMENT_ENDED, detail=_event_detail(row)
+    )
+    return row
+
+
+async def involve_organisation(
+    db: AsyncSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    *,
+    organisation_name: str,
+    organisation_id: uuid.UUID | None = None,
+    professional_name: str = "",
+    contact: str = "",
+    because: str = "",
+) -> Involvement | None:
+    """Put an organisation in the register from today, unless a row for it is still active (the same
+    organisation, or a row the regisseur typed with the same name); then nothing is added and None returned.
+    For the domain's own steps (``because``: BY_SHARE, BY_ACTION, BY_HANDOVER); run in the step's
+    transaction."""
+    same = func.lower(Involvement.organisation_name) == func.lower(literal(organisation_name))
+    if organisation_id is not None:
+        same = or_(Involvement.organisation_id == organisation_id, same)
+    active = await db.scalar(
+        select(Involvement.id)
+        .where(Involvement.household_id == household_id, Involvement.to_on.is_(None), same)
+        .limit(1)
+    )
+    if active is not None:
+        return None
+    row = Involvement(
+        household_id=household_id,
+        organisation_id=organisation_id,
+        organisation_name=organisation_name[:MAX_ORGANISATION],
+        professional_name=professional_name[:MAX_PROFESSIONAL],
+        contact=contact[:MAX_CONTACT],
+        from_on=utcnow().date(),
+        created_by_id=actor.id,
+    )
+    db.add(row)
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind=EventKind.INVOLVEMENT_ADDED,
+        detail={**_event_detail(row), "because": because},
+    )
+    return row
+
+
+async def involve_performing_organisation(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, performer: str
+) -> Involvement | None:
+    """A professional action names who does it ("naam of organisatie"). When that is the name of one of the
+    gemeente's partner organisations, the organisation gets the action and is involved from now on; a
+    person's name or an organisation the gemeente does not know adds nothing (the regisseur adds it by hand)."""
+    if not performer:
+        return None
+    found = (
+        await db.execute(
+            select(Organisation.id, Organisation.name)
+            .join(Household, Household.municipality_id == Organisation.municipality_id)
+            .where(
+                Household.id == household_id,
+                Organisation.kind == OrganisationKind.PARTNER,
+                func.lower(Organisation.name) == func.lower(literal(performer)),
+            )
+            .limit(1)
+        )
+    ).first()
+    if found is None:
+        return None
+    return await involve_organisation(
+        db, actor, household_id, organisation_name=found[1], organisation_id=found[0], because=BY_ACTION
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Who is involved, for the household's overview
+# --------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -22,20 +315,21 @@ class Involved:
     name: str
     # Empty when the viewer may see names only.
     role: Role | None = None
-    since: dt.datetime | None = None
+    since: dt.date | None = None
     # The regisseur's team.
     team: str = ""
+    # A row of the register: the organisation, and how to reach its professional (``name``, may be empty).
+    organisation: str = ""
+    contact: str = ""
 
 
 async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Involved]:
-    """Partner organisations with a share, volunteers with an accepted task, and network members with access.
-    (The regisseur comes from ``involved_for``.) A fixed number of queries."""
+    """The organisations in the register that still help, volunteers with an accepted task, and network
+    members with access. (The regisseur comes from ``involved_for``.) A fixed number of queries."""
     organisations = await db.execute(
-        select(Organisation.name, func.min(Share.created_at))
-        .join(Share, Share.organisation_id == Organisation.id)
-        .where(Share.household_id == household_id, Share.revoked_at.is_(None))
-        .group_by(Organisation.name)
-        .order_by(Organisation.name)
+        select(Involvement.organisation_name, Involvement.professional_name, Involvement.contact, Involvement.from_on)
+        .where(Involvement.household_id == household_id, Involvement.to_on.is_(None))
+        .order_by(Involvement.organisation_name, Involvement.from_on)
     )
     volunteers = await db.execute(
         select(Person.display_name, func.min(HelpRequest.accepted_at))
@@ -58,31 +352,36 @@ async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Invol
         .order_by(Person.display_name)
     )
     return (
-        [Involved(name, Role.PARTNER_PROFESSIONAL, since) for name, since in organisations.tuples()]
-        + [Involved(name, Role.VOLUNTEER, since) for name, since in volunteers.tuples()]
+        [
+            Involved(professional, Role.PARTNER_PROFESSIONAL, since, organisation=organisation, contact=contact)
+            for organisation, professional, contact, since in organisations.tuples()
+        ]
+        + [Involved(name, Role.VOLUNTEER, since.date() if since else None) for name, since in volunteers.tuples()]
         + [Involved(name, Role.NETWORK_MEMBER) for (name,) in network.tuples()]
     )
 
 
-async def involved_for(db: AsyncSession, household: Household, view: InvolvedView) -> list[Involved]:
+async def involved_for(db: AsyncSession, household: Household | uuid.UUID, view: InvolvedView) -> list[Involved]:
     """Who is involved, as far as ``view`` allows: the regisseur first, then the others."""
     if view is InvolvedView.NONE:
         return []
+    household_id = household if isinstance(household, uuid.UUID) else household.id
     row = (
         await db.execute(
             select(Person.display_name, Trajectory.started_on, Team.name)
             .join(Trajectory, Trajectory.regisseur_id == Person.id)
             .join(Household, Household.id == Trajectory.household_id)
             .join(Team, Team.id == Household.team_id)
-            .where(Trajectory.household_id == household.id, Trajectory.phase != Phase.AFGESLOTEN)
+            .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
             .order_by(Trajectory.started_on.desc())
             .limit(1)
         )
     ).first()
     everyone = [Involved(row[0], Role.REGISSEUR, team=row[2])] if row else []
-    everyone += await involved_with(db, household.id)
+    everyone += await involved_with(db, household_id)
     if view is InvolvedView.NAMES:
         # The names of people only: an organisation's name (a GGZ, debt counselling) would say what help the
-        # household gets.
+        # household gets, and so would the name of its professional, which is easily looked up: the register's
+        # rows are left out whole.
         return [Involved(item.name) for item in everyone if item.role is not Role.PARTNER_PROFESSIONAL]
     return everyone

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import involvement
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
 from server.domain.events import EventKind, record_event
 from server.domain.models import Organisation, OrganisationKind, Person, Role, RoleAssignment, utcnow
@@ -278,6 +279,8 @@ async def create_action(
         kind=EventKind.ACTION_CREATED,
         detail={"action": action.what, "goal": goal.text},
     )
+    if action.who_type == WhoType.PROFESSIONAL:
+        await involvement.involve_performing_organisation(db, actor, household_id, action.performer)
     return action
 
 
@@ -287,12 +290,16 @@ async def update_action(
     action = await get_action(db, household_id, action_id)
     values = data.validate(today=utcnow().date(), previous_due=action.due_on)
     version = _check_version(action, data.version, data)
+    performed_by = (action.who_type, action.performer)
     if values["status"] != ActionStatus.GEDAAN:
         values["status_before_done"] = ""
     await _save_if_unchanged(db, action, version, values, data)
     await record_event(
         db, household_id=household_id, actor=actor.person, kind=EventKind.ACTION_UPDATED, detail={"action": action.what}
     )
+    if action.who_type == WhoType.PROFESSIONAL and (action.who_type, action.performer) != performed_by:
+        # Only a new performer: an organisation the regisseur ended is not added again by editing the text.
+        await involvement.involve_performing_organisation(db, actor, household_id, action.performer)
     return action
 
 
@@ -406,6 +413,17 @@ async def share_goal(
         kind=EventKind.SHARE_CREATED,
         detail={"goal": goal.text, "with": target.name, "purpose": purpose},
     )
+    if share.organisation_id is not None:
+        # The organisation now helps with the plan: it appears in the involvement register (once; revoking the
+        # share does not end that, the regisseur does).
+        await involvement.involve_organisation(
+            db,
+            actor,
+            household_id,
+            organisation_name=target.name,
+            organisation_id=share.organisation_id,
+            because=involvement.BY_SHARE,
+        )
     return share
 
 
