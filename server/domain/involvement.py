@@ -244,18 +244,24 @@ async def involve_organisation(
     because: str = "",
 ) -> Involvement | None:
     """Put an organisation in the register from today, unless a row for it is still active (the same
-    organisation, or a row the regisseur typed with the same name); then nothing is added and None returned.
+    organisation, or a row the regisseur typed with the same name); then no row is added (only a missing
+    professional's name filled in) and None returned.
     For the domain's own steps (``because``: BY_SHARE, BY_ACTION, BY_HANDOVER); run in the step's
     transaction."""
     same = func.lower(Involvement.organisation_name) == func.lower(literal(organisation_name))
     if organisation_id is not None:
         same = or_(Involvement.organisation_id == organisation_id, same)
     active = await db.scalar(
-        select(Involvement.id)
+        select(Involvement)
         .where(Involvement.household_id == household_id, Involvement.to_on.is_(None), same)
+        .order_by(Involvement.from_on)
         .limit(1)
     )
     if active is not None:
+        # Already there; a professional's name the row lacked (a handover names the person) is filled in.
+        if professional_name and not active.professional_name:
+            active.professional_name = professional_name[:MAX_PROFESSIONAL]
+            await db.flush()
         return None
     row = Involvement(
         household_id=household_id,

@@ -328,7 +328,7 @@ def _involvement_sentence(kind: str, who: str, detail: dict[str, Any], when: dt.
     if because == "action":
         return _("%(organisation)s helpt nu mee: ze doen een actie in jullie plan.") % values
     if because == "handover":
-        return _("%(organisation)s helpt jullie nu verder, na de overdracht door %(who)s.") % values
+        return _("%(organisation)s helpt jullie vanaf nu verder en staat bij wie er meehelpen.") % values
     if detail.get("to_on"):
         earlier = _("%(who)s zette %(organisation)s bij wie er eerder meehielpen, van %(from)s tot en met %(to)s.")
         return earlier % values

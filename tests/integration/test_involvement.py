@@ -12,8 +12,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import involvement
 from server.domain.models import Household, Person, TimelineEvent, utcnow
 from server.domain.plan.model import Goal
+from server.domain.policy import actor_for
 from server.domain.workspace.model import Involvement
 from tests.factories import World, make_household, make_world, signed_in_as
 from tests.integration.test_plan import add_action, add_goal, member_with_plan, only_goal
@@ -283,3 +285,35 @@ async def test_a_row_the_regisseur_typed_is_not_doubled_by_a_share(
     ).status_code == 303
     (row,) = await rows_of(db, household.id)
     assert row.professional_name == "Ruud"
+
+
+async def test_an_organisation_taking_over_is_added_once_with_its_professional(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    """What a warme overdracht calls when the partner accepts: a row from today with the professional's name,
+    or, when the organisation is already there without one, that row with the name filled in."""
+    world, household, anouk = await regisseur_with_household(client, db)
+    fatima = actor_for(world.regisseur)
+    added = await involvement.involve_organisation(
+        db,
+        fatima,
+        household.id,
+        organisation_name="GGZ Oost",
+        professional_name="Ruud",
+        because=involvement.BY_HANDOVER,
+    )
+    assert added is not None and added.from_on == utcnow().date()
+    await involvement.involve_organisation(
+        db, fatima, household.id, organisation_name="MEE", organisation_id=world.partner.id
+    )
+    again = await involvement.involve_organisation(
+        db, fatima, household.id, organisation_name="MEE", organisation_id=world.partner.id, professional_name="Mirjam"
+    )
+    assert again is None
+    await db.commit()
+    rows = await rows_of(db, household.id)
+    assert [(r.organisation_name, r.professional_name) for r in rows] == [("GGZ Oost", "Ruud"), ("MEE", "Mirjam")]
+    client.cookies.clear()
+    await signed_in_as(client, db, anouk)
+    timeline = await timeline_text(client, household.id)
+    assert "GGZ Oost (Ruud) helpt jullie vanaf nu verder en staat bij wie er meehelpen." in timeline
