@@ -10,13 +10,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import Person, Phase, Trajectory, TriageOutcome, utcnow
 from server.domain.text import clean, refused
+from server.domain.workspace.model import Handover, HandoverStatus
 
 ALLOWED: dict[Phase, frozenset[Phase]] = {
     Phase.AANMELDING: frozenset({Phase.TRIAGE}),
@@ -85,6 +86,13 @@ async def move(
             raise IllegalTransition(N_("Kies een reden om af te sluiten."))
         trajectory.closed_on = utcnow().date()
         trajectory.exit_reason = reason
+        # A handover still waiting for an answer has nothing left to take over; it ends with the trajectory,
+        # so its receiver no longer has a way into the household.
+        await session.execute(
+            update(Handover)
+            .where(Handover.trajectory_id == trajectory.id, Handover.status == HandoverStatus.PENDING)
+            .values(status=HandoverStatus.WITHDRAWN, decided_at=utcnow())
+        )
     previous = trajectory.phase
     trajectory.phase = target
     trajectory.version += 1

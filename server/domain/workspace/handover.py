@@ -23,7 +23,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from server.domain import lifecycle
+from server.domain import involvement, lifecycle
 from server.domain.access_log import Look, record_looks
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
@@ -40,7 +40,7 @@ from server.domain.models import (
 )
 from server.domain.policy import Actor, Relation
 from server.domain.text import clean, refused
-from server.domain.workspace.model import Handover, HandoverKind, HandoverStatus, Involvement
+from server.domain.workspace.model import Handover, HandoverKind, HandoverStatus
 
 # Afschalen comes after an evaluatie, or straight from uitvoering after a kortstondige inzet (lifecycle.py).
 WARM_PHASES = frozenset({Phase.UITVOERING, Phase.EVALUATIE})
@@ -429,15 +429,15 @@ async def accept(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> Han
         household = await _household(db, trajectory)
         organisation, person = await _partner(db, household.municipality_id, handover.to_organisation_id, actor.id)
         await _decide(db, handover, HandoverStatus.ACCEPTED)
-        db.add(
-            Involvement(
-                household_id=household_id,
-                organisation_id=organisation.id,
-                organisation_name=organisation.name,
-                professional_name=person.display_name,
-                from_on=today,
-                created_by_id=actor.id,
-            )
+        # Into the register from today, once: an organisation already there (from a share) is not added twice.
+        await involvement.involve_organisation(
+            db,
+            actor,
+            household_id,
+            organisation_name=organisation.name,
+            organisation_id=organisation.id,
+            professional_name=person.display_name,
+            because=involvement.BY_HANDOVER,
         )
         detail = {**await _names(db, handover), "since": today.isoformat()}
         await record_event(

@@ -5,6 +5,8 @@ Revises: 0008
 Create Date: 2026-11-24
 """
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import advanced_alchemy.types
@@ -210,8 +212,58 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("regisseur_since", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("next_evaluation_on", sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f("ix_trajectory_next_evaluation_on"), ["next_evaluation_on"], unique=False)
+    _register_shared_organisations()
     # The regisseur of an existing trajectory has been its regisseur since the aanmelding.
     op.execute("UPDATE trajectory SET regisseur_since = started_on WHERE regisseur_id IS NOT NULL")
+
+
+def _register_shared_organisations() -> None:
+    """Organisations a household shared a goal with before the register existed are involved: one row per
+    household and organisation, from the day of the first share (the register is where they are shown now)."""
+    guid = advanced_alchemy.types.GUID(length=16)
+    share = sa.table(
+        "share",
+        sa.column("household_id", guid),
+        sa.column("organisation_id", guid),
+        sa.column("created_at", advanced_alchemy.types.DateTimeUTC(timezone=True)),
+        sa.column("revoked_at", advanced_alchemy.types.DateTimeUTC(timezone=True)),
+    )
+    organisation = sa.table("organisation", sa.column("id", guid), sa.column("name", sa.String))
+    involvement = sa.table(
+        "involvement",
+        sa.column("id", guid),
+        sa.column("household_id", guid),
+        sa.column("organisation_id", guid),
+        sa.column("organisation_name", sa.String),
+        sa.column("professional_name", sa.String),
+        sa.column("contact", sa.String),
+        sa.column("from_on", sa.Date),
+        sa.column("created_at", advanced_alchemy.types.DateTimeUTC(timezone=True)),
+        sa.column("updated_at", advanced_alchemy.types.DateTimeUTC(timezone=True)),
+    )
+    rows = op.get_bind().execute(
+        sa.select(share.c.household_id, share.c.organisation_id, organisation.c.name, sa.func.min(share.c.created_at))
+        .join(organisation, organisation.c.id == share.c.organisation_id)
+        .where(share.c.revoked_at.is_(None))
+        .group_by(share.c.household_id, share.c.organisation_id, organisation.c.name)
+    )
+    now = dt.datetime.now(dt.UTC)
+    values = [
+        {
+            "id": uuid.uuid4(),
+            "household_id": household_id,
+            "organisation_id": organisation_id,
+            "organisation_name": name,
+            "professional_name": "",
+            "contact": "",
+            "from_on": first.date(),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for household_id, organisation_id, name, first in rows
+    ]
+    if values:
+        op.bulk_insert(involvement, values)
 
 
 def downgrade() -> None:

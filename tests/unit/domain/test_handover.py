@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import lifecycle
 from server.domain.errors import IllegalTransition, InvalidInput, NotFound
 from server.domain.lifecycle import can_move
 from server.domain.models import (
@@ -317,3 +318,40 @@ async def test_a_handover_of_a_trajectory_closed_meanwhile_waits_for_nobody(db: 
         await handovers.offered_view(db, s.joris, s.trajectory.household_id)
     with pytest.raises(IllegalTransition):
         await handovers.accept(db, s.joris, s.trajectory.household_id)
+
+
+async def test_closing_the_trajectory_ends_a_handover_still_waiting_and_the_receiver_has_no_way_in(
+    db: AsyncSession,
+) -> None:
+    s = await scene(db)
+    await handovers.offer_warm_handover(db, s.fatima, s.trajectory, warm_to(s))
+    await db.commit()
+    relations, _ = await relations_to_household(db, s.joris, s.trajectory.household_id)
+    assert Relation.HANDOVER_RECEIVER in relations
+    await lifecycle.move(db, s.trajectory, Phase.AFGESLOTEN, s.fatima.person, reason="verhuisd")
+    await db.commit()
+    relations, _ = await relations_to_household(db, s.joris, s.trajectory.household_id)
+    assert Relation.HANDOVER_RECEIVER not in relations
+    assert await handovers.pending_for_receiver(db, s.joris) == []
+    with pytest.raises((NotFound, IllegalTransition)):
+        await handovers.accept(db, s.joris, s.trajectory.household_id)
+
+
+async def test_a_warm_handover_to_an_organisation_already_in_the_register_adds_no_second_row(
+    db: AsyncSession,
+) -> None:
+    s = await scene(db)
+    db.add(
+        Involvement(
+            household_id=s.trajectory.household_id,
+            organisation_id=s.world.partner.id,
+            organisation_name=s.world.partner.name,
+            from_on=dt.date(2026, 1, 5),
+        )
+    )
+    await handovers.offer_warm_handover(db, s.fatima, s.trajectory, warm_to(s))
+    await handovers.accept(db, s.joris, s.trajectory.household_id)
+    await db.commit()
+    rows = list(await db.scalars(select(Involvement).where(Involvement.household_id == s.trajectory.household_id)))
+    assert len(rows) == 1
+    assert rows[0].professional_name == "Joris de Wit"
