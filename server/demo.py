@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
-from server.domain import lifecycle
+from server.domain import involvement, lifecycle
 from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
@@ -46,6 +46,9 @@ from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.ratings.model import AssessmentKind
 from server.domain.volunteering import service as volunteering
+from server.domain.workspace import handover as handovers
+from server.domain.workspace import intake as intakes
+from server.domain.workspace import steps
 from server.views.presenters import demo_label
 
 
@@ -220,6 +223,34 @@ DEMO_HOUSEHOLDS = (
         "Leerplicht",
         question="Can gaat niet meer naar school en de rekeningen stapelen zich op.",
     ),
+    # A single father with three children (seed 003, household J): the plan worked, Humanitas stays near;
+    # the regisseur keeps a waakvlam with check-ins.
+    DemoHousehold(
+        "Visser",
+        "Waterrijk",
+        "Waterrijklaan 5, Woerden",
+        ("Rob",),
+        ("Jesse", "Mila", "Finn"),
+        "Fatima",
+        Phase.UITVOERING,
+        ReferralSource.NETWERK,
+        "Zijn zus",
+        question="Ik wil de kinderen zelf goed opvangen, ook na mijn werk.",
+        triage=(TriageOutcome.REGISSEUR, "Veel vragen tegelijk: werk, opvang en geld."),
+    ),
+    # A couple whose goals were reached; the trajectory is closed and the dossier stays theirs.
+    DemoHousehold(
+        "Koster",
+        "Schilderskwartier",
+        "Jan Steenlaan 14, Woerden",
+        ("Ingrid", "Kees"),
+        ("Lieke",),
+        "Joost",
+        Phase.UITVOERING,
+        ReferralSource.ZELF,
+        question="We willen de huurachterstand oplossen en weer rust.",
+        triage=(TriageOutcome.KORTSTONDIG, "Een paar dingen snel regelen en dan loslaten."),
+    ),
 )
 
 
@@ -256,6 +287,7 @@ async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Hou
             household_id=household.id,
             phase=Phase.AANMELDING if spec.phase == Phase.TRIAGE else spec.phase,
             regisseur_id=regisseur.id,
+            regisseur_since=utcnow().date(),
             referral_source=spec.referral,
             referred_by=spec.referred_by,
             question=spec.question,
@@ -443,9 +475,108 @@ async def _build_networks(db: AsyncSession, world: DemoWorld, households: dict[s
     )  # fmt: skip
 
 
+async def _trajectory(db: AsyncSession, household: Household) -> Trajectory:
+    found = await db.scalar(select(Trajectory).where(Trajectory.household_id == household.id))
+    assert found is not None
+    return found
+
+
+async def _build_workspace(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """A household in every phase of the regisseur's work: El Amrani halfway through the intake (the check
+    shows what is still missing), De Vries in uitvoering with its next evaluation, Visser in waakvlam with
+    check-ins, Koster closed with its goals reached; Joost asks Fatima to take over Jansen."""
+    instrument = instruments.built_in()[instruments.DEFAULT_KEY]
+    today = utcnow().date()
+    people = world.people
+    fatima, joost = actor_for(people["Fatima"]), actor_for(people["Joost"])
+
+    # El Amrani: the intake at the kitchen table is half done.
+    el_amrani = households["El Amrani"]
+    trajectory = await _trajectory(db, el_amrani)
+    intake = await intakes.intake_for(db, trajectory)
+    await intakes.save_intake(
+        db, fatima.person, trajectory, intake,
+        intakes.IntakeInput(
+            held_on=(today - dt.timedelta(days=2)).isoformat(), present="Samira, Youssef en Fatima (regisseur)",
+            question=trajectory.question,
+            agreements="Fatima belt Sociale Zaken over de bijzondere bijstand. Samira zoekt de brieven op.",
+        ),
+    )  # fmt: skip
+    samira = actor_for(people["Samira"])
+    await ratings.start_assessment(
+        db, samira, Relation.MEMBER, el_amrani.id, instrument, AssessmentKind.NULMETING, today.isoformat()
+    )
+    for domain in instrument.domains:
+        await ratings.rate(db, samira, Relation.MEMBER, el_amrani.id, instrument, domain.key, "2")
+    await intakes.add_history_item(
+        db, samira, Relation.MEMBER, el_amrani.id,
+        intakes.HistoryInput(
+            helper="Maatschappelijk werk", period="2023-2024",
+            helped="Iemand die met ons de post doorliep.", not_helped="Steeds een andere hulpverlener.",
+        ),
+    )  # fmt: skip
+    await involvement.add_involvement(
+        db, fatima, el_amrani.id,
+        involvement.InvolvementInput(
+            organisation_name="Sociale Zaken", professional_name="Mirjam Bos", contact="0348 428 911",
+            from_on=(today - dt.timedelta(days=200)).isoformat(),
+        ),
+    )  # fmt: skip
+    await intakes.skip_part(
+        db, trajectory, intake, intakes.SkipInput("network", "Samira wil de netwerkkaart samen met Youssef maken.")
+    )
+
+    # De Vries: in uitvoering; the organisations involved and the next evaluation.
+    de_vries = households["De Vries"]
+    trajectory = await _trajectory(db, de_vries)
+    trajectory.next_evaluation_on = today + dt.timedelta(days=12)
+    await involvement.add_involvement(
+        db, fatima, de_vries.id,
+        involvement.InvolvementInput(
+            organisation_name="CJG", professional_name="Marieke de Graaf", contact="0348 123 456",
+            from_on=(today - dt.timedelta(days=120)).isoformat(),
+        ),
+    )  # fmt: skip
+    await involvement.add_involvement(
+        db, fatima, de_vries.id,
+        involvement.InvolvementInput(
+            organisation_name="Altrecht (GGZ)", from_on=(today - dt.timedelta(days=700)).isoformat(),
+            to_on=(today - dt.timedelta(days=300)).isoformat(),
+        ),
+    )  # fmt: skip
+
+    # Visser: the plan worked; after the evaluation a waakvlam with check-ins.
+    visser = households["Visser"]
+    rob = actor_for(people["Rob"])
+    trajectory = await _trajectory(db, visser)
+    await plan.create_goal(
+        db, rob, Relation.MEMBER, visser.id, instrument,
+        plan.GoalInput(domain_key="dagbesteding", text="Na school is er iemand voor de kinderen.", horizon="eerst"),
+    )  # fmt: skip
+    await steps.start_evaluation(db, fatima.person, trajectory)
+    await steps.to_waakvlam(
+        db, fatima.person, trajectory,
+        steps.WaakvlamInput(
+            first_on=(today + dt.timedelta(days=9)).isoformat(), second_on=(today + dt.timedelta(days=40)).isoformat()
+        ),
+    )  # fmt: skip
+
+    # Koster: goals reached, closed without an eindmeting; Ingrid still reads the whole dossier.
+    koster = households["Koster"]
+    trajectory = await _trajectory(db, koster)
+    await steps.close(db, joost.person, trajectory, steps.CloseInput("doelen bereikt", without_eindmeting="ja"))
+
+    # Jansen: Joost asks Fatima to take over; she finds it waiting on her start page.
+    trajectory = await _trajectory(db, households["Jansen"])
+    await handovers.offer_regisseur_handover(
+        db, joost, trajectory,
+        handovers.RegisseurHandoverInput(str(fatima.id), "Ik ga minder werken; jij kent de buurt."),
+    )  # fmt: skip
+
+
 # Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks]
+DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:

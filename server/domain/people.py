@@ -289,6 +289,7 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
             referred_by=clean(data.referred_by)[:120],
             question=data.question,
             started_on=data.registration_day(),
+            regisseur_since=data.registration_day(),
         )
     )
     await db.flush()
