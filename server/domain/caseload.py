@@ -35,7 +35,7 @@ from server.domain.policy import Actor, Relation
 from server.domain.ratings.model import Assessment, Perspective, Rating
 from server.domain.ratings.service import TALK_ABOUT_DIFFERENCE
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
-from server.domain.workspace.model import Handover, HandoverStatus
+from server.domain.workspace.model import CheckIn, Handover, HandoverStatus
 
 TEAM_LIST_RESOURCE = "caseload.team"
 
@@ -107,6 +107,8 @@ class CaseloadRow:
     phase_since: dt.date
     next_evaluation_on: dt.date | None
     evaluation_overdue: bool
+    # In waakvlam: the next check-in not yet held.
+    next_checkin_on: dt.date | None
     overdue_actions: int
     # Leefgebieden where the household's and the professional's latest scores differ by two steps or more.
     rating_gaps: int
@@ -178,6 +180,7 @@ async def caseload(
             phase_since=h.phase_since,
             next_evaluation_on=h.next_evaluation_on,
             evaluation_overdue=h.next_evaluation_on is not None and h.next_evaluation_on < today,
+            next_checkin_on=h.next_checkin_on,
             overdue_actions=h.overdue_actions,
             rating_gaps=gaps.get(h.household_id, 0),
             changed_since_visit=h.changed_since_visit,
@@ -201,6 +204,7 @@ class _Household:
     phase: Phase
     phase_since: dt.date
     next_evaluation_on: dt.date | None
+    next_checkin_on: dt.date | None
     overdue_actions: int
     help_without_volunteer: int
     changed_since_visit: bool
@@ -265,6 +269,11 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
         .limit(1)
         .scalar_subquery()
     )
+    next_checkin = (
+        select(func.min(CheckIn.due_on))
+        .where(CheckIn.trajectory_id == Trajectory.id, CheckIn.done_on.is_(None))
+        .scalar_subquery()
+    )
     result = await db.execute(
         select(
             Household.id,
@@ -272,6 +281,7 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
             Trajectory.phase,
             Trajectory.started_on,
             Trajectory.next_evaluation_on,
+            next_checkin,
             phase_moved,
             overdue,
             help_open,
@@ -285,7 +295,8 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
     )
     households = []
     for row in result.tuples():
-        household_id, name, phase, started_on, evaluation, moved, actions, help_count, visit, change, to, at = row
+        (household_id, name, phase, started_on, evaluation, checkin) = row[:6]
+        moved, actions, help_count, visit, change, to, at = row[6:]
         households.append(
             _Household(
                 household_id=household_id,
@@ -294,6 +305,7 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
                 # A phase event of an earlier trajectory of the household is older than this one's start.
                 phase_since=max(started_on, moved.date()) if moved else started_on,
                 next_evaluation_on=evaluation,
+                next_checkin_on=checkin,
                 overdue_actions=int(actions or 0),
                 help_without_volunteer=int(help_count or 0),
                 changed_since_visit=change is not None and (visit is None or change > visit),

@@ -77,6 +77,7 @@ def caseload_context(caseload: Caseload) -> dict[str, Any]:
                 "since": day(row.phase_since),
                 "evaluation": day(row.next_evaluation_on) if row.next_evaluation_on else "",
                 "evaluation_overdue": row.evaluation_overdue,
+                "checkin": day(row.next_checkin_on) if row.next_checkin_on else "",
                 "signals": signals(row),
                 "attention": row.signals > 0,
             }

@@ -26,7 +26,8 @@ from server.domain.policy import Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
-from server.domain.workspace.model import Handover, HandoverKind
+from server.domain.workspace.model import CheckIn, Handover, HandoverKind
+from server.views.presenters import day
 from tests.factories import World, make_household, make_world, signed_in_as
 
 TODAY = utcnow().date()
@@ -481,3 +482,31 @@ async def test_a_professional_page_is_wide_and_the_caseload_has_its_grid(
     assert 'class="page layout-wide"' in page.text and 'class="list-plain caseload-list"' in page.text
     css = await client.get(re.findall(r'href="([^"]*app[^"]*\.css)"', page.text)[0])
     assert "@media (min-width: 900px)" in css.text and "repeat(2, minmax(0, 1fr))" in css.text
+
+
+async def test_a_household_in_waakvlam_shows_its_next_check_in(
+    db: AsyncSession, client: AsyncTestClient[Litestar]
+) -> None:
+    world = await make_world(db)
+    household, _members = await make_household(db, world.regisseur, name="Waakvlam")
+    trajectory = await db.scalar(select(Trajectory).where(Trajectory.household_id == household.id))
+    assert trajectory is not None
+    trajectory.phase = Phase.WAAKVLAM
+    soon = dt.date.today() + dt.timedelta(days=9)
+    db.add(
+        CheckIn(
+            household_id=household.id,
+            trajectory_id=trajectory.id,
+            due_on=soon - dt.timedelta(days=30),
+            done_on=soon - dt.timedelta(days=30),
+            went_well=True,
+        )
+    )
+    db.add(CheckIn(household_id=household.id, trajectory_id=trajectory.id, due_on=soon))
+    db.add(CheckIn(household_id=household.id, trajectory_id=trajectory.id, due_on=soon + dt.timedelta(days=30)))
+    await db.commit()
+    await signed_in_as(client, db, world.regisseur)
+    page = await client.get("/mijn")
+    assert page.status_code == 200
+    card = page.text.split(">Waakvlam<", 1)[1].split("</li>", 1)[0]
+    assert f"Volgende check-in: {day(soon)}" in card
