@@ -41,10 +41,15 @@ ALL_PAIRS = list(itertools.product(Phase, Phase))
 
 
 class FakeSession:
-    """Just enough of a session for a timeline event: what was added."""
+    """Just enough of a session for a timeline event: what was added, and the statements run (closing a
+    trajectory ends the handovers still waiting)."""
 
     def __init__(self) -> None:
         self.added: list[Any] = []
+        self.executed: list[Any] = []
+
+    async def execute(self, statement: Any) -> None:
+        self.executed.append(statement)
 
     def add(self, row: Any) -> None:
         self.added.append(row)
