@@ -9,6 +9,7 @@ household A is the real one and not a row put in place by hand. The exceptions a
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -33,10 +34,11 @@ from server.domain.network import service as network
 from server.domain.network.service import INFORMAL, NetworkPersonInput
 from server.domain.people import create_person
 from server.domain.plan import service as plan
-from server.domain.plan.model import PlanAction
+from server.domain.plan.model import PlanAction, Share, ShareSubject
 from server.domain.plan.service import ActionInput, GoalInput, ShareInput
 from server.domain.policy import Actor, Relation, actor_for
 from server.domain.ratings import instruments
+from server.domain.teamwork.model import Cover, Escalation
 from server.domain.volunteering import service as volunteering
 from server.domain.volunteering.service import HelpRequestInput
 from server.domain.workspace.model import Handover, HandoverKind
@@ -51,10 +53,12 @@ VOLUNTEER_ACCEPTED = "volunteer, offer accepted"
 COORDINATOR = "volunteer coordinator"
 REGISSEUR = "regisseur of the household"
 COLLEAGUE = "same-team colleague"
+COVERING = "colleague covering for the regisseur"
 PARTNER_SHARED = "partner professional with a share"
 PARTNER_PLAIN = "partner professional without a share"
+PARTNER_RATINGS = "partner professional with a ratings share"
 HANDOVER_RECEIVER = "partner professional, handover offered"
-TEAM_LEAD = "team lead"
+TEAM_LEAD = "team lead, escalation open"
 ADMIN = "functional admin"
 OTHER_GEMEENTE = "regisseur of another gemeente"
 ANONYMOUS = "anonymous"
@@ -68,8 +72,10 @@ ROLES = (
     COORDINATOR,
     REGISSEUR,
     COLLEAGUE,
+    COVERING,
     PARTNER_SHARED,
     PARTNER_PLAIN,
+    PARTNER_RATINGS,
     HANDOVER_RECEIVER,
     TEAM_LEAD,
     ADMIN,
@@ -290,6 +296,47 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             note="Wil jij verder met de schulden?",
         )
     )
+    # Wim covers for Fatima this week (waarneming), set by the team lead.
+    covering = await person("Wim", Role.REGISSEUR, team_id=world.team.id)
+    today = utcnow().date()
+    db.add(
+        Cover(
+            team_id=world.team.id,
+            absent_id=world.regisseur.id,
+            covering_id=covering.id,
+            starts_on=today - dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=6),
+            created_by_id=world.team_lead.id,
+        )
+    )
+    # The household shared its ratings with the wijkverpleging, for a purpose.
+    nursing = Organisation(municipality_id=gemeente, name="Wijkverpleging", kind=OrganisationKind.PARTNER)
+    db.add(nursing)
+    await db.flush()
+    partner_ratings = await person("Hanna", Role.PARTNER_PROFESSIONAL, organisation_id=nursing.id)
+    db.add(
+        Share(
+            household_id=household_a.id,
+            subject=ShareSubject.RATINGS,
+            organisation_id=nursing.id,
+            purpose="Zorg thuis afstemmen",
+            created_by_id=sanne.id,
+        )
+    )
+    # Fatima asked Karin (team lead) for a breakthrough on A's first goal; it is still open.
+    db.add(
+        Escalation(
+            household_id=household_a.id,
+            trajectory_id=trajectory_a.id,
+            team_id=world.team.id,
+            goal_id=a.goal,
+            raised_by_id=world.regisseur.id,
+            raised_by_name=world.regisseur.display_name,
+            blocked="De schuldsanering start pas over een half jaar",
+            blocked_by="Schuldhulp",
+            needed="Een voorrangsplek",
+        )
+    )
     await db.commit()
 
     async def network_member(household: uuid.UUID, name: str) -> Person:
@@ -338,8 +385,10 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             COORDINATOR: world.coordinator,
             REGISSEUR: world.regisseur,
             COLLEAGUE: world.colleague,
+            COVERING: covering,
             PARTNER_SHARED: partner_shared,
             PARTNER_PLAIN: partner_plain,
+            PARTNER_RATINGS: partner_ratings,
             HANDOVER_RECEIVER: receiver,
             TEAM_LEAD: world.team_lead,
             ADMIN: world.admin,

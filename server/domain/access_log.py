@@ -15,11 +15,18 @@ from sqlalchemy.orm import aliased
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
 from server.domain.policy import Actor, Relation
 
+# A colleague covering for the absent regisseur looks as "waarneming" (no role of its own: a regisseur's
+# role, for a period).
+COVERING_ROLE = "waarneming"
+
 # The role a person looked in, as shown to the household.
-RELATION_ROLE = {
+RELATION_ROLE: dict[Relation, str] = {
     Relation.REGISSEUR: Role.REGISSEUR,
+    Relation.COVERING: COVERING_ROLE,
     Relation.TEAM_COLLEAGUE: Role.REGISSEUR,
     Relation.PARTNER_WITH_SHARE: Role.PARTNER_PROFESSIONAL,
+    Relation.PARTNER_WITH_RATINGS_SHARE: Role.PARTNER_PROFESSIONAL,
+    Relation.ESCALATION_LEAD: Role.TEAM_LEAD,
     Relation.NETWORK_WITH_SHARE: Role.NETWORK_MEMBER,
     Relation.VOLUNTEER_ACCEPTED: Role.VOLUNTEER,
     Relation.TEAM_LEAD: Role.TEAM_LEAD,
@@ -48,7 +55,7 @@ class Look:
 
     actor_id: uuid.UUID
     actor_name: str
-    role: Role
+    role: str
     organisation_id: uuid.UUID | None
     household_id: uuid.UUID
     resource: str
@@ -59,7 +66,10 @@ class Look:
         if relation is Relation.HANDOVER_RECEIVER:
             # A handover is offered to a partner professional (warm) or to a colleague regisseur.
             role = Role.PARTNER_PROFESSIONAL if actor.has_role(Role.PARTNER_PROFESSIONAL) else Role.REGISSEUR
-        organisation_id = next((r.organisation_id for r in actor.roles if r.role == role and r.organisation_id), None)
+        organisation_id = next(
+            (r.organisation_id for r in actor.roles if r.role == role and r.organisation_id),
+            None,
+        )
         return cls(actor.id, actor.person.display_name, role, organisation_id, household_id, resource)
 
 

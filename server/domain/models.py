@@ -13,7 +13,19 @@ from typing import Any
 
 from advanced_alchemy.base import UUIDAuditBase, UUIDBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
@@ -78,6 +90,14 @@ class Municipality(UUIDAuditBase):
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     instrument_key: Mapped[str] = mapped_column(String(60), default="zrm11")
+    # The gemeente's settings, set by its functional admin (server/domain/gemeente.py keeps their bounds).
+    # How many weeks after the akkoord (or the last evaluation) the next evaluation is proposed.
+    evaluation_interval_weeks: Mapped[int] = mapped_column(Integer, default=13, server_default="13")
+    # Budget entries up to this amount (in cents) the regisseur decides alone; above it the team lead approves.
+    budget_mandate_cents: Mapped[int] = mapped_column(Integer, default=50000, server_default="50000")
+    # Session lifetimes: idle minutes for professionals, idle days for everyone else.
+    professional_idle_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    household_idle_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
 
 class Team(UUIDAuditBase):
@@ -85,6 +105,8 @@ class Team(UUIDAuditBase):
 
     municipality_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("municipality.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Ended by the admin: kept for history, no longer offered for new roles or households.
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class Organisation(UUIDAuditBase):
@@ -95,6 +117,8 @@ class Organisation(UUIDAuditBase):
     kind: Mapped[OrganisationKind] = mapped_column(String(20))
     # Only volunteer organisations the gemeente works with see its help requests.
     works_with_municipality: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Ended by the admin: kept for history and the involvement register, no longer offered for shares or roles.
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class Person(UUIDAuditBase):
@@ -106,6 +130,8 @@ class Person(UUIDAuditBase):
     locale: Mapped[str | None] = mapped_column(String(8), default=None)
     # When the person made their first passkey. A link someone else makes after that is a recovery.
     enrolled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # Deactivated by the admin: every session ended at that moment and no sign-in works any more.
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", lazy="selectin", cascade="all, delete-orphan"
@@ -123,9 +149,19 @@ class RoleAssignment(UUIDBase):
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id"), default=None, index=True)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None)
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), default=None)
+    # When the role ends. The admin may end a role from a later day: until that moment it still works.
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     person: Mapped[Person] = relationship(back_populates="roles")
+
+    def active_at(self, moment: dt.datetime | None = None) -> bool:
+        """The one rule for "does this role still work": not ended, or ended from a moment still to come."""
+        return self.revoked_at is None or self.revoked_at > (moment or utcnow())
+
+    @classmethod
+    def active_clause(cls, moment: dt.datetime | None = None) -> ColumnElement[bool]:
+        """``active_at`` as a condition for a query."""
+        return or_(cls.revoked_at.is_(None), cls.revoked_at > (moment or utcnow()))
 
 
 class Household(UUIDAuditBase):

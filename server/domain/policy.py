@@ -28,8 +28,10 @@ from server.domain.models import (
     Role,
     RoleAssignment,
     Trajectory,
+    utcnow,
 )
-from server.domain.plan.model import Share
+from server.domain.plan.model import Share, ShareSubject
+from server.domain.teamwork.model import Cover, Escalation, EscalationStatus
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import Handover, HandoverStatus
 
@@ -83,6 +85,18 @@ class Action(enum.StrEnum):
     # The person a handover is offered to (a partner professional or a colleague regisseur) reads it and
     # accepts or declines.
     HANDOVER_RESPOND = "handover.respond"
+    # A partner professional says "wij pakken dit op" on an action assigned to their organisation.
+    ACTION_TAKE = "action.take"
+    # The regisseur asks the team lead for a breakthrough (doorbraak); the team lead decides it.
+    ESCALATION_RAISE = "escalation.raise"
+    ESCALATION_DECIDE = "escalation.decide"
+    # The team lead gives the household another regisseur of the team.
+    REGISSEUR_ASSIGN = "regisseur.assign"
+    # The gezinsbudget: the household reads its ledger, the regisseur books, the team lead approves what is
+    # above the regisseur's mandate.
+    BUDGET_READ = "budget.read"
+    BUDGET_WRITE = "budget.write"
+    BUDGET_APPROVE = "budget.approve"
     # Not about one household.
     TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
@@ -91,6 +105,11 @@ class Action(enum.StrEnum):
     VOLUNTEERS_MANAGE = "volunteers.manage"
     # Be the second person for a professional's recovery link (which links, the enrolment module decides).
     RECOVERY_APPROVE = "recovery.approve"
+    # The team lead's pages: the team's households, open escalations, budget entries waiting, covers.
+    TEAM_OVERVIEW = "team.overview"
+    COVER_MANAGE = "cover.manage"
+    # The functional admin: teams, organisations and the gemeente's settings.
+    GEMEENTE_MANAGE = "gemeente.manage"
 
 
 HOUSEHOLD_ACTIONS = frozenset(
@@ -123,6 +142,13 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.REPORT_CORRECT,
         Action.PLAN_AGREE,
         Action.HANDOVER_RESPOND,
+        Action.ACTION_TAKE,
+        Action.ESCALATION_RAISE,
+        Action.ESCALATION_DECIDE,
+        Action.REGISSEUR_ASSIGN,
+        Action.BUDGET_READ,
+        Action.BUDGET_WRITE,
+        Action.BUDGET_APPROVE,
     }
 )
 
@@ -130,14 +156,22 @@ HOUSEHOLD_ACTIONS = frozenset(
 class Relation(enum.StrEnum):
     MEMBER = "member"
     REGISSEUR = "regisseur"
+    # A colleague of the team who covers for the absent regisseur during a period the team lead set
+    # (waarneming): the regisseur's rights, every read logged as "waarneming".
+    COVERING = "covering"
     TEAM_COLLEAGUE = "team_colleague"
     PARTNER_WITH_SHARE = "partner_with_share"
+    # A partner professional whose organisation the household shared its ratings with.
+    PARTNER_WITH_RATINGS_SHARE = "partner_with_ratings_share"
     NETWORK_WITH_SHARE = "network_with_share"
     VOLUNTEER_ACCEPTED = "volunteer_accepted"
     TEAM_LEAD = "team_lead"
     ADMIN = "admin"
     # Someone a pending handover of this household is offered to: they read the handover, nothing else.
     HANDOVER_RECEIVER = "handover_receiver"
+    # The team lead of the household's team while an escalation of it is open: reads the escalation and the
+    # part of the plan it is about (the plan's queries narrow it), and decides.
+    ESCALATION_LEAD = "escalation_lead"
 
 
 # The table of DESIGN.md section 5, for the household-scoped actions. Content shown to relations with a
@@ -148,16 +182,23 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
             Relation.MEMBER,
             Relation.REGISSEUR,
             Relation.PARTNER_WITH_SHARE,
+            Relation.PARTNER_WITH_RATINGS_SHARE,
             Relation.NETWORK_WITH_SHARE,
             Relation.VOLUNTEER_ACCEPTED,
         }
     ),
     Action.PLAN_READ: frozenset(
-        {Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_SHARE, Relation.NETWORK_WITH_SHARE}
+        {
+            Relation.MEMBER,
+            Relation.REGISSEUR,
+            Relation.PARTNER_WITH_SHARE,
+            Relation.NETWORK_WITH_SHARE,
+            Relation.ESCALATION_LEAD,
+        }
     ),
     Action.PLAN_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
-    # Ratings are not part of a goal share; partners see them only when a ratings share exists (not yet).
-    Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    # Ratings are not part of a goal share; partners see them only when the household shared its ratings.
+    Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_RATINGS_SHARE}),
     Action.RATINGS_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
     # Those with a share may tick only the actions assigned to them; the plan module checks which.
     Action.ACTION_TICK: frozenset(
@@ -204,6 +245,21 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     Action.REPORT_CORRECT: frozenset({Relation.MEMBER}),
     Action.PLAN_AGREE: frozenset({Relation.MEMBER}),
     Action.HANDOVER_RESPOND: frozenset({Relation.HANDOVER_RECEIVER}),
+    # The action module checks that the action is assigned to the professional's organisation.
+    Action.ACTION_TAKE: frozenset({Relation.PARTNER_WITH_SHARE}),
+    Action.ESCALATION_RAISE: frozenset({Relation.REGISSEUR}),
+    Action.ESCALATION_DECIDE: frozenset({Relation.ESCALATION_LEAD}),
+    # Names and phases only ("dat"-information): the team lead of the household's team.
+    Action.REGISSEUR_ASSIGN: frozenset({Relation.TEAM_LEAD}),
+    Action.BUDGET_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.BUDGET_WRITE: frozenset({Relation.REGISSEUR}),
+    Action.BUDGET_APPROVE: frozenset({Relation.TEAM_LEAD}),
+}
+
+# Waarneming: the covering colleague stands in for the regisseur, with the same rights on those households.
+HOUSEHOLD_RULES = {
+    action: allowed | {Relation.COVERING} if Relation.REGISSEUR in allowed else allowed
+    for action, allowed in HOUSEHOLD_RULES.items()
 }
 
 
@@ -317,6 +373,34 @@ class Can:
         return self(Action.HANDOVER_RESPOND)
 
     @property
+    def take_action(self) -> bool:
+        return self(Action.ACTION_TAKE)
+
+    @property
+    def raise_escalation(self) -> bool:
+        return self(Action.ESCALATION_RAISE)
+
+    @property
+    def decide_escalation(self) -> bool:
+        return self(Action.ESCALATION_DECIDE)
+
+    @property
+    def assign_regisseur(self) -> bool:
+        return self(Action.REGISSEUR_ASSIGN)
+
+    @property
+    def read_budget(self) -> bool:
+        return self(Action.BUDGET_READ)
+
+    @property
+    def write_budget(self) -> bool:
+        return self(Action.BUDGET_WRITE)
+
+    @property
+    def approve_budget(self) -> bool:
+        return self(Action.BUDGET_APPROVE)
+
+    @property
     def help_task(self) -> bool:
         return self(Action.HELP_TASK)
 
@@ -331,8 +415,14 @@ class Can:
 
     @property
     def coordinate(self) -> bool:
-        """The household's regisseur, who is reminded that the plan is the household's own."""
-        return self.relation is Relation.REGISSEUR
+        """The household's regisseur (or the colleague covering for them), who is reminded that the plan is
+        the household's own."""
+        return self.relation in (Relation.REGISSEUR, Relation.COVERING)
+
+    @property
+    def covering(self) -> bool:
+        """Working on the plan as waarneming for an absent regisseur."""
+        return self.relation is Relation.COVERING
 
 
 NOTHING = Can()
@@ -347,6 +437,9 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
     Action.PEOPLE_MANAGE: frozenset({Role.ADMIN}),
     Action.VOLUNTEERS_MANAGE: frozenset({Role.VOLUNTEER_COORDINATOR}),
     Action.RECOVERY_APPROVE: frozenset({Role.ADMIN, Role.TEAM_LEAD}),
+    Action.TEAM_OVERVIEW: frozenset({Role.TEAM_LEAD}),
+    Action.COVER_MANAGE: frozenset({Role.TEAM_LEAD}),
+    Action.GEMEENTE_MANAGE: frozenset({Role.ADMIN}),
 }
 
 # Relations from which a read is a look from outside the household, and so is logged.
@@ -357,9 +450,12 @@ OUTSIDE_HOUSEHOLD = frozenset(Relation) - {Relation.MEMBER}
 RELATION_ORDER = (
     Relation.MEMBER,
     Relation.REGISSEUR,
+    Relation.COVERING,
     Relation.PARTNER_WITH_SHARE,
+    Relation.PARTNER_WITH_RATINGS_SHARE,
     Relation.NETWORK_WITH_SHARE,
     Relation.VOLUNTEER_ACCEPTED,
+    Relation.ESCALATION_LEAD,
     Relation.TEAM_COLLEAGUE,
     Relation.HANDOVER_RECEIVER,
     Relation.TEAM_LEAD,
@@ -394,7 +490,12 @@ class Actor:
 
 
 def actor_for(person: Person) -> Actor:
-    return Actor(person=person, roles=tuple(r for r in person.roles if r.revoked_at is None))
+    """The person with the roles that work now (``RoleAssignment.active_at``: a role the admin ended from a later
+    day still works until then). A deactivated person has none; the session loader never gets that far."""
+    if person.deactivated_at is not None:
+        return Actor(person=person)
+    now = utcnow()
+    return Actor(person=person, roles=tuple(r for r in person.roles if r.active_at(now)))
 
 
 @dataclass(frozen=True)
@@ -434,37 +535,77 @@ class HouseholdRef:
     municipality_id: uuid.UUID
     team_id: uuid.UUID
     instrument_key: str
+    # The gemeente's default weeks until the next evaluation (its settings).
+    evaluation_interval_weeks: int = 13
 
 
 @cache
-def _relations_statement(partner: bool, volunteer: bool) -> Select[Any]:
-    """The one statement of ``relations_to_household``, built once per shape (a partner's organisations
-    and a volunteer's requests are asked about only for those who have such a role)."""
+def _relations_statement(partner: bool, volunteer: bool, regisseur: bool, lead: bool) -> Select[Any]:
+    """The one statement of ``relations_to_household``, built once per shape (a partner's organisations,
+    a volunteer's requests, a regisseur's covers and a team lead's escalations are asked about only for
+    those who have such a role)."""
     household_id: BindParameter[uuid.UUID] = bindparam("household_id", type_=Household.id.type)
     person_id: BindParameter[uuid.UUID] = bindparam("person_id", type_=Person.id.type)
     false = literal(False)
+    current_regisseur = (
+        select(Trajectory.regisseur_id)
+        .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
+        .order_by(Trajectory.started_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    today: BindParameter[Any] = bindparam("today", type_=Cover.starts_on.type)
     return (
         select(
             Household.name,
             Household.municipality_id,
             Household.team_id,
             Municipality.instrument_key,
+            Municipality.evaluation_interval_weeks,
             exists().where(Member.household_id == household_id, Member.person_id == person_id).label("is_member"),
-            select(Trajectory.regisseur_id)
-            .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
-            .order_by(Trajectory.started_on.desc())
-            .limit(1)
-            .scalar_subquery()
-            .label("regisseur_id"),
+            current_regisseur.label("regisseur_id"),
             (
                 exists().where(
                     Share.household_id == household_id,
                     Share.organisation_id.in_(bindparam("organisations", expanding=True)),
+                    Share.subject == ShareSubject.GOAL,
                     Share.revoked_at.is_(None),
                 )
                 if partner
                 else false
             ).label("partner_share"),
+            (
+                exists().where(
+                    Share.household_id == household_id,
+                    Share.organisation_id.in_(bindparam("organisations", expanding=True)),
+                    Share.subject == ShareSubject.RATINGS,
+                    Share.revoked_at.is_(None),
+                )
+                if partner
+                else false
+            ).label("ratings_share"),
+            (
+                # A cover of the household's team, for its current regisseur, on this day.
+                exists().where(
+                    Cover.covering_id == person_id,
+                    Cover.team_id == Household.team_id,
+                    Cover.absent_id == current_regisseur,
+                    Cover.starts_on <= today,
+                    Cover.ends_on >= today,
+                    Cover.ended_at.is_(None),
+                )
+                if regisseur
+                else false
+            ).label("covering"),
+            (
+                exists().where(
+                    Escalation.household_id == household_id,
+                    Escalation.team_id == Household.team_id,
+                    Escalation.status == EscalationStatus.OPEN,
+                )
+                if lead
+                else false
+            ).label("open_escalation"),
             (
                 # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
                 exists().where(
@@ -496,18 +637,24 @@ async def relations_to_household(
     partner_organisations = [
         r.organisation_id for r in actor.roles if r.role == Role.PARTNER_PROFESSIONAL and r.organisation_id
     ]
-    statement = _relations_statement(bool(partner_organisations), actor.has_role(Role.VOLUNTEER))
+    regisseur = actor.has_role(Role.REGISSEUR)
+    lead = actor.has_role(Role.TEAM_LEAD)
+    statement = _relations_statement(bool(partner_organisations), actor.has_role(Role.VOLUNTEER), regisseur, lead)
     parameters: dict[str, Any] = {
         "household_id": household_id,
         "person_id": actor.id,
         "municipality_id": actor.person.municipality_id,
     }
+    if regisseur:
+        parameters["today"] = utcnow().date()
     if partner_organisations:
         parameters["organisations"] = partner_organisations
     row = (await session.execute(statement, parameters)).first()
     if row is None:
         return frozenset(), None
-    household = HouseholdRef(household_id, row.name, row.municipality_id, row.team_id, row.instrument_key)
+    household = HouseholdRef(
+        household_id, row.name, row.municipality_id, row.team_id, row.instrument_key, row.evaluation_interval_weeks
+    )
     relations: set[Relation] = set()
     if row.is_member:
         relations.add(Relation.MEMBER)
@@ -518,6 +665,10 @@ async def relations_to_household(
             relations.add(Relation.NETWORK_WITH_SHARE)
     if row.partner_share:
         relations.add(Relation.PARTNER_WITH_SHARE)
+    if row.ratings_share:
+        relations.add(Relation.PARTNER_WITH_RATINGS_SHARE)
+    if row.covering and Relation.REGISSEUR not in relations:
+        relations.add(Relation.COVERING)
     if row.volunteer_accepted:
         relations.add(Relation.VOLUNTEER_ACCEPTED)
     if row.handover_pending:
@@ -526,6 +677,8 @@ async def relations_to_household(
         relations.add(Relation.TEAM_COLLEAGUE)
     if household.team_id in actor.teams(Role.TEAM_LEAD):
         relations.add(Relation.TEAM_LEAD)
+        if row.open_escalation:
+            relations.add(Relation.ESCALATION_LEAD)
     if actor.has_role(Role.ADMIN):
         relations.add(Relation.ADMIN)
     return frozenset(relations), household

@@ -24,6 +24,13 @@ def _settings() -> Settings:
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite changes a table by copying it into a new one and dropping the old one. With foreign keys on,
+        # dropping a table that other rows refer to fails, or (with ON DELETE CASCADE) deletes those rows.
+        # Off while the migrations run (the pragma only takes effect outside a transaction, so first), and
+        # checked afterwards.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -32,6 +39,11 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"The migration left rows that refer to nothing: {broken[:5]}")
 
 
 async def _run_async() -> None:

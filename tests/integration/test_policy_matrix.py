@@ -43,11 +43,13 @@ from tests.matrix_world import (
     ANONYMOUS,
     COLLEAGUE,
     COORDINATOR,
+    COVERING,
     HANDOVER_RECEIVER,
     MEMBER,
     NETWORK_PLAIN,
     NETWORK_SHARED,
     OTHER_GEMEENTE,
+    PARTNER_RATINGS,
     PARTNER_SHARED,
     REGISSEUR,
     ROLES,
@@ -64,7 +66,10 @@ from tests.matrix_world import (
 # --------------------------------------------------------------------------------------------------------
 
 NETWORK = frozenset({NETWORK_SHARED, NETWORK_PLAIN})  # the same rights; the plan's queries narrow the content
-HOUSEHOLD_AND_REGISSEUR = frozenset({MEMBER, REGISSEUR})
+# "same-team colleague: no (unless covering, logged)": the colleague covering for the regisseur has the
+# regisseur's rights for the period.
+REGISSEUR_OR_COVERING = frozenset({REGISSEUR, COVERING})
+HOUSEHOLD_AND_REGISSEUR = frozenset({MEMBER}) | REGISSEUR_OR_COVERING
 # The row "plan: goals, actions": all / shared with them / shared with their organisation.
 PLAN_READERS = HOUSEHOLD_AND_REGISSEUR | NETWORK | {PARTNER_SHARED}
 # Section 2: network members tick their own actions, partners work on actions assigned to them; a volunteer
@@ -74,13 +79,15 @@ DOERS = PLAN_READERS | {VOLUNTEER_ACCEPTED}
 HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     # The overview: whoever has any relation that reads something of the household, and the volunteer once
     # accepted (the first names and the address of the task are there); team lead and admin never.
-    Action.HOUSEHOLD_VIEW: PLAN_READERS | {VOLUNTEER_ACCEPTED},
-    Action.PLAN_READ: PLAN_READERS,
+    Action.HOUSEHOLD_VIEW: PLAN_READERS | {VOLUNTEER_ACCEPTED, PARTNER_RATINGS},
+    # Issue 13: while an escalation is open, the team lead may read the part of the plan it is about (the
+    # matrix's team lead has one open on A).
+    Action.PLAN_READ: PLAN_READERS | {TEAM_LEAD},
     # Section 2: the household "reads and writes the plan"; the regisseur has "all".
     Action.PLAN_WRITE: HOUSEHOLD_AND_REGISSEUR,
     # "ratings, history": all / no / no / all / no / "if shared". The partner's share is a share of one goal,
     # not of the ratings, and no ratings share exists: refused.
-    Action.RATINGS_READ: HOUSEHOLD_AND_REGISSEUR,
+    Action.RATINGS_READ: HOUSEHOLD_AND_REGISSEUR | {PARTNER_RATINGS},
     Action.RATINGS_WRITE: HOUSEHOLD_AND_REGISSEUR,
     # "who is involved (dat)": all / names only / no / all / no / all / no / no.
     Action.INVOLVED_READ: PLAN_READERS,
@@ -105,10 +112,10 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     Action.HELP_DECIDE: frozenset({MEMBER}),
     Action.HELP_TASK: frozenset({VOLUNTEER_ACCEPTED}),
     # Section 2: the regisseur registers the household and hands out its members' sign-in links.
-    Action.MEMBER_ENROL: frozenset({REGISSEUR}),
+    Action.MEMBER_ENROL: REGISSEUR_OR_COVERING,
     # Principle 2, one household, one regisseur: the steps of the trajectory (triage) are the regisseur's own
     # work; a colleague of the same team and the team lead have no dossier access (section 5).
-    Action.TRAJECTORY_MANAGE: frozenset({REGISSEUR}),
+    Action.TRAJECTORY_MANAGE: REGISSEUR_OR_COVERING,
     # "ratings, history": the hulpverleningsbiografie is the household's, kept with the regisseur.
     Action.HISTORY_READ: HOUSEHOLD_AND_REGISSEUR,
     Action.HISTORY_WRITE: HOUSEHOLD_AND_REGISSEUR,
@@ -120,10 +127,21 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     # Principle 2: handing over is an explicit step that the receiver accepts; nobody else answers for them. The
     # receiver has no other right on A: what is offered is all they read, until the household shares more.
     Action.HANDOVER_RESPOND: frozenset({HANDOVER_RECEIVER}),
+    # Section 2: a partner professional works on the actions assigned to their organisation.
+    Action.ACTION_TAKE: frozenset({PARTNER_SHARED}),
+    # Issue 13: the regisseur asks the team lead for a breakthrough; the team lead decides while it is open.
+    Action.ESCALATION_RAISE: REGISSEUR_OR_COVERING,
+    Action.ESCALATION_DECIDE: frozenset({TEAM_LEAD}),
+    # "caseload list: team" for the team lead, who gives a household another regisseur of the team.
+    Action.REGISSEUR_ASSIGN: frozenset({TEAM_LEAD}),
+    # Issue 13: the household sees its ledger; the regisseur books; the team lead approves above the mandate.
+    Action.BUDGET_READ: HOUSEHOLD_AND_REGISSEUR,
+    Action.BUDGET_WRITE: REGISSEUR_OR_COVERING,
+    Action.BUDGET_APPROVE: frozenset({TEAM_LEAD}),
 }
 
 SIGNED_IN_ROLES = frozenset(ROLES) - {ANONYMOUS}
-REGISSEURS = frozenset({REGISSEUR, COLLEAGUE, OTHER_GEMEENTE})
+REGISSEURS = frozenset({REGISSEUR, COLLEAGUE, COVERING, OTHER_GEMEENTE})
 
 # Pages that are not about one household.
 ROLE_EXPECTED: dict[str, frozenset[str]] = {
@@ -141,6 +159,11 @@ ROLE_EXPECTED: dict[str, frozenset[str]] = {
     # Not in DESIGN.md: a professional's recovery link needs a second person, the team lead of their team or
     # another admin (server/auth/enrolment.py says so; the table follows it).
     Action.RECOVERY_APPROVE: frozenset({TEAM_LEAD, ADMIN}),
+    # Issue 13: the team lead's overview, escalations, approvals and covers; the admin's teams, organisations
+    # and gemeente settings.
+    Action.TEAM_OVERVIEW: frozenset({TEAM_LEAD}),
+    Action.COVER_MANAGE: frozenset({TEAM_LEAD}),
+    Action.GEMEENTE_MANAGE: frozenset({ADMIN}),
 }
 
 # Where the table allows a role but no row in world A can let it through. Route name -> role -> why. The

@@ -71,6 +71,11 @@ class PlanAction(UUIDAuditBase):
     professional_reason: Mapped[str] = mapped_column(String(300), default="")
     # The person the action is assigned to (a network member or volunteer), who may then tick it off.
     assigned_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
+    # The partner organisation the action is assigned to (with a professional performer): its professionals
+    # see the action and its goal through a share, tick it, note on it and pick it up.
+    assigned_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisation.id"), default=None, index=True
+    )
     due_on: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
     status: Mapped[ActionStatus] = mapped_column(String(20), default=ActionStatus.OPEN)
     # A short note by whoever does the action (a network member, a volunteer, a professional).
@@ -83,14 +88,23 @@ class PlanAction(UUIDAuditBase):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative attribute
 
 
+class ShareSubject(enum.StrEnum):
+    # One goal with its actions.
+    GOAL = "goal"
+    # The household's ratings (scores per leefgebied), with a partner organisation only.
+    RATINGS = "ratings"
+
+
 class Share(UUIDBase):
-    """A goal (with its actions) shared by the household with a network member or an organisation."""
+    """A goal (with its actions), or the ratings, shared by the household with a network member or an
+    organisation, for a purpose. A ratings share has no goal."""
 
     __tablename__ = "share"
     __table_args__ = (Index("ix_share_household", "household_id"),)
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
-    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    goal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), default=None)
+    subject: Mapped[ShareSubject] = mapped_column(String(20), default=ShareSubject.GOAL, server_default="goal")
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None, index=True)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None, index=True)
     purpose: Mapped[str] = mapped_column(String(200))

@@ -303,9 +303,13 @@ async def update_action(
     return action
 
 
+# Who sees and works on the whole plan: the household, its regisseur, and the colleague covering for them.
+WHOLE_PLAN = frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.COVERING})
+
+
 def can_tick(action: PlanAction, actor: Actor, relation: Relation) -> bool:
     """The household and its regisseur tick any action; anyone else only the actions assigned to them."""
-    if relation in (Relation.MEMBER, Relation.REGISSEUR):
+    if relation in WHOLE_PLAN:
         return True
     return action.assigned_person_id == actor.id
 
@@ -530,7 +534,7 @@ async def load_plan(
             .order_by(PlanAction.created_at, PlanAction.id)
         )
     )
-    if relation not in (Relation.MEMBER, Relation.REGISSEUR):
+    if relation not in WHOLE_PLAN:
         # A shared goal comes with all its actions; an action assigned to this person comes with its goal.
         shared_goals = {s.goal_id for s in shares if _visible_share(s, actor, relation)}
         assigned = {a.id for a in actions if a.assigned_person_id == actor.id}

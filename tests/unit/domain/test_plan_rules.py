@@ -69,5 +69,7 @@ def test_only_the_household_shares_and_exports() -> None:
 
 
 def test_ratings_stay_with_the_household_and_its_regisseur() -> None:
-    assert HOUSEHOLD_RULES[Action.RATINGS_READ] == frozenset({Relation.MEMBER, Relation.REGISSEUR})
-    assert HOUSEHOLD_RULES[Action.RATINGS_WRITE] == frozenset({Relation.MEMBER, Relation.REGISSEUR})
+    # ... the colleague covering for the regisseur, and (reading only) a partner the household shared them with.
+    regisseur = frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.COVERING})
+    assert HOUSEHOLD_RULES[Action.RATINGS_READ] == regisseur | {Relation.PARTNER_WITH_RATINGS_SHARE}
+    assert HOUSEHOLD_RULES[Action.RATINGS_WRITE] == regisseur

@@ -14,10 +14,33 @@ RELATION_MEMBER = re.compile(r"\bRelation\.[A-Z]")
 TEMPLATE_RELATION = re.compile(r"(?<![.\w])relation\s*(==|!=|in\b|is\b)|\bis_member\b|\bis_regisseur\b|state\.relation")
 
 
+# What a team lead does by role alone, without opening the dossier: give the household another regisseur
+# (names and phases, "dat"-information) and approve a budget entry above the regisseur's mandate.
+TEAM_LEAD_WORK = frozenset({Action.REGISSEUR_ASSIGN, Action.BUDGET_APPROVE})
+
+
 @pytest.mark.parametrize("relation", [Relation.TEAM_LEAD, Relation.ADMIN, Relation.TEAM_COLLEAGUE])
 def test_roles_alone_open_no_dossier(relation: Relation) -> None:
     for action in HOUSEHOLD_RULES:
+        if relation is Relation.TEAM_LEAD and action in TEAM_LEAD_WORK:
+            continue
         assert not decide(frozenset({relation}), action).allowed, action
+
+
+def test_the_team_lead_reads_the_plan_only_while_an_escalation_is_open() -> None:
+    assert not decide(frozenset({Relation.TEAM_LEAD}), Action.PLAN_READ).allowed
+    decision = decide(frozenset({Relation.TEAM_LEAD, Relation.ESCALATION_LEAD}), Action.PLAN_READ)
+    assert decision.allowed and decision.must_log
+    for action in (Action.PLAN_WRITE, Action.RATINGS_READ, Action.TIMELINE_READ, Action.NETWORK_READ):
+        assert not decide(frozenset({Relation.ESCALATION_LEAD}), action).allowed, action
+
+
+def test_a_covering_colleague_has_the_regisseurs_rights_and_is_logged() -> None:
+    for action, allowed in HOUSEHOLD_RULES.items():
+        assert (Relation.COVERING in allowed) == (Relation.REGISSEUR in allowed), action
+    decision = decide(frozenset({Relation.COVERING, Relation.TEAM_COLLEAGUE}), Action.PLAN_READ)
+    assert decision.relation is Relation.COVERING and decision.must_log
+    assert Can(Relation.COVERING).coordinate and Can(Relation.COVERING).covering
 
 
 def test_household_members_see_everything_and_are_not_logged() -> None:
@@ -40,7 +63,7 @@ def test_network_member_sees_no_ratings_timeline_or_access_log() -> None:
 
 def test_only_the_regisseur_enrols_members() -> None:
     assert decide(frozenset({Relation.REGISSEUR}), Action.MEMBER_ENROL).allowed
-    assert not decide(ALL - {Relation.REGISSEUR}, Action.MEMBER_ENROL).allowed
+    assert not decide(ALL - {Relation.REGISSEUR, Relation.COVERING}, Action.MEMBER_ENROL).allowed
 
 
 def test_a_member_who_is_also_a_volunteer_is_treated_as_member() -> None:
@@ -106,6 +129,7 @@ def test_can_answers_from_the_table() -> None:
 
 def test_only_the_households_own_regisseur_moves_its_trajectory() -> None:
     assert decide(frozenset({Relation.REGISSEUR}), Action.TRAJECTORY_MANAGE).allowed
-    for relation in ALL - {Relation.REGISSEUR}:
+    # ... or the colleague covering for them (waarneming).
+    for relation in ALL - {Relation.REGISSEUR, Relation.COVERING}:
         assert not decide(frozenset({relation}), Action.TRAJECTORY_MANAGE).allowed, relation
     assert Can(Relation.REGISSEUR).manage_trajectory and not Can(Relation.MEMBER).manage_trajectory

@@ -1,0 +1,1 @@
+"""The gezinsbudget: per trajectory a ledger of grants and spending, within the regisseur's mandate."""
