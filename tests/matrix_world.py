@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import enrolment
-from server.domain import involvement
+from server.domain import involvement, partner
+from server.domain.budget import ledger
+from server.domain.budget.ledger import EntryInput
 from server.domain.involvement import InvolvementInput
 from server.domain.models import (
     EnrolmentToken,
@@ -27,18 +29,22 @@ from server.domain.models import (
     Passkey,
     Person,
     Role,
+    RoleAssignment,
     Trajectory,
     utcnow,
 )
 from server.domain.network import service as network
 from server.domain.network.service import INFORMAL, NetworkPersonInput
+from server.domain.partner import RatingsShareInput
 from server.domain.people import create_person
 from server.domain.plan import service as plan
-from server.domain.plan.model import PlanAction, Share, ShareSubject
+from server.domain.plan.model import PlanAction
 from server.domain.plan.service import ActionInput, GoalInput, ShareInput
 from server.domain.policy import Actor, Relation, actor_for
 from server.domain.ratings import instruments
-from server.domain.teamwork.model import Cover, Escalation
+from server.domain.teamwork import escalation as escalations
+from server.domain.teamwork.escalation import EscalationInput
+from server.domain.teamwork.model import Cover
 from server.domain.volunteering import service as volunteering
 from server.domain.volunteering.service import HelpRequestInput
 from server.domain.workspace.model import Handover, HandoverKind
@@ -98,6 +104,10 @@ class HouseholdRows:
     open_request: uuid.UUID  # a help request still on the task board
     network_person: uuid.UUID  # the network member's row on the map
     involvement: uuid.UUID  # a row of the involvement register, added by the regisseur
+    # The open doorbraak of A (B has none: its id is one that exists nowhere).
+    escalation: uuid.UUID = field(default_factory=uuid.uuid4)
+    # A grant above the regisseur's mandate, waiting for the team lead.
+    budget_entry: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,9 @@ class Elsewhere:
     volunteer: uuid.UUID  # a volunteer of another organisation
     request: uuid.UUID  # an open help request of another gemeente
     recovery_link: uuid.UUID  # a link the admin made himself, for a professional outside the team lead's team
+    team: uuid.UUID  # a team of another gemeente
+    organisation: uuid.UUID  # an organisation of another gemeente
+    role: uuid.UUID  # the role of the professional of another gemeente
 
 
 @dataclass(frozen=True)
@@ -120,9 +133,13 @@ class MatrixWorld:
     own_action: dict[str, str]  # role -> the kind of action assigned to them in A
     managed_staff: uuid.UUID  # someone the admin may issue a link for
     managed_volunteer: uuid.UUID  # someone the coordinator may issue a link for
+    managed_role: uuid.UUID  # a role of managed_staff, which the admin may end
+    managed_team: uuid.UUID  # a team of the gemeente without households, which the admin may rename and end
+    managed_organisation: uuid.UUID  # an organisation of the gemeente, which the admin may rename and end
     recovery_link: uuid.UUID  # a professional's recovery link that waits for a second person's approval
     elsewhere: Elsewhere  # rows of other people, for the pages that are not about one household
     enrolment_token: str  # an unused link, for the public enrolment page
+    cover: uuid.UUID = field(default_factory=uuid.uuid4)  # the team's current cover (Wim for Fatima)
 
 
 @dataclass(frozen=True)
@@ -149,14 +166,20 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
     )
     await plan.create_goal(db, me, Relation.MEMBER, hid, instrument, GoalInput(second, "Overzicht over geld", "eerst"))
 
-    async def action(what: str, who_type: str, reason: str = "") -> PlanAction:
-        data = ActionInput(what=what, who_type=who_type, professional_reason=reason)
+    async def action(what: str, who_type: str, reason: str = "", organisation: str = "") -> PlanAction:
+        data = ActionInput(what=what, who_type=who_type, professional_reason=reason, organisation=organisation)
         return await plan.create_action(db, me, hid, goal.id, data)
 
     for_network = await action("Milan woensdag ophalen", "netwerk")
     for_volunteer = await action("Milan naar school brengen", "vrijwilliger")
     on_the_board = await action("Samen boodschappen doen", "vrijwilliger")
-    for_partner = await action("Een budgetplan maken", "professional", reason="Schuldhulp is hun vak")
+    # Given to the partner organisation, which then sees the goal (a share the household can stop).
+    for_partner = await action(
+        "Een budgetplan maken",
+        "professional",
+        reason="Schuldhulp is hun vak",
+        organisation=str(helpers.partner.id) if helpers.partner else "",
+    )
 
     # The map: one person invited for an action and given the goal, one invited with nothing shared.
     shared_row = await network.add_person(
@@ -170,14 +193,9 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
     share = await plan.share_goal(
         db, me, hid, gemeente, goal.id, ShareInput(target=f"person:{invited.person.id}", purpose="Milan ophalen")
     )
-    if helpers.partner is not None:
-        await plan.share_goal(
-            db, me, hid, gemeente, goal.id, ShareInput(target=f"organisation:{helpers.partner.id}", purpose="Schulden")
-        )
     if helpers.partner_person is not None:
-        # DESIGN.md section 2: a partner professional "works on actions assigned to them". The product has no
-        # form for that assignment yet, so this one action is assigned here directly.
-        for_partner.assigned_person_id = helpers.partner_person.id
+        # DESIGN.md section 2: a partner professional "works on actions assigned to them": she picks it up.
+        await partner.take_action(db, actor_for(helpers.partner_person), hid, for_partner.id)
 
     # Help requests: one whose offer the household accepted, one still open with an offer pending.
     accepted = await volunteering.publish(
@@ -195,6 +213,9 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
         hid,
         InvolvementInput(organisation_name="Schuldhulp", professional_name="Lieke", from_on="2026-01-05"),
     )
+    waiting = await ledger.book_entry(
+        db, helpers.regisseur, hid, EntryInput(kind="grant", purpose="Een wasmachine", amount="750,00")
+    )
     await db.flush()
     return HouseholdRows(
         household=hid,
@@ -207,6 +228,7 @@ async def _furnish(db: AsyncSession, household: Household, member: Person, helpe
         open_request=still_open.id,
         network_person=shared_row.id,
         involvement=involved.id,
+        budget_entry=waiting.id,
     )
 
 
@@ -299,44 +321,40 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
     # Wim covers for Fatima this week (waarneming), set by the team lead.
     covering = await person("Wim", Role.REGISSEUR, team_id=world.team.id)
     today = utcnow().date()
-    db.add(
-        Cover(
-            team_id=world.team.id,
-            absent_id=world.regisseur.id,
-            covering_id=covering.id,
-            starts_on=today - dt.timedelta(days=1),
-            ends_on=today + dt.timedelta(days=6),
-            created_by_id=world.team_lead.id,
-        )
+    cover = Cover(
+        team_id=world.team.id,
+        absent_id=world.regisseur.id,
+        covering_id=covering.id,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=6),
+        created_by_id=world.team_lead.id,
     )
+    db.add(cover)
     # The household shared its ratings with the wijkverpleging, for a purpose.
     nursing = Organisation(municipality_id=gemeente, name="Wijkverpleging", kind=OrganisationKind.PARTNER)
     db.add(nursing)
     await db.flush()
     partner_ratings = await person("Hanna", Role.PARTNER_PROFESSIONAL, organisation_id=nursing.id)
-    db.add(
-        Share(
-            household_id=household_a.id,
-            subject=ShareSubject.RATINGS,
-            organisation_id=nursing.id,
-            purpose="Zorg thuis afstemmen",
-            created_by_id=sanne.id,
-        )
+    await partner.share_ratings(
+        db,
+        actor_for(sanne),
+        household_a.id,
+        RatingsShareInput(organisation=str(nursing.id), purpose="Zorg thuis afstemmen"),
     )
-    # Fatima asked Karin (team lead) for a breakthrough on A's first goal; it is still open.
-    db.add(
-        Escalation(
-            household_id=household_a.id,
-            trajectory_id=trajectory_a.id,
-            team_id=world.team.id,
-            goal_id=a.goal,
-            raised_by_id=world.regisseur.id,
-            raised_by_name=world.regisseur.display_name,
+    # Fatima asks Karin (team lead) for a breakthrough on A's first goal; it is still open.
+    await db.flush()
+    asked = await escalations.raise_escalation(
+        db,
+        actor_for(world.regisseur),
+        trajectory_a,
+        EscalationInput(
             blocked="De schuldsanering start pas over een half jaar",
             blocked_by="Schuldhulp",
             needed="Een voorrangsplek",
-        )
+            goal=str(a.goal),
+        ),
     )
+    a = replace(a, escalation=asked.id)
     await db.commit()
 
     async def network_member(household: uuid.UUID, name: str) -> Person:
@@ -372,7 +390,14 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
         return found
 
     instrument = await instruments.for_municipality(db, gemeente)
+
+    async def role_of(someone: Person) -> uuid.UUID:
+        found = await db.scalar(select(RoleAssignment.id).where(RoleAssignment.person_id == someone.id).limit(1))
+        assert found is not None
+        return found
+
     return MatrixWorld(
+        cover=cover.id,
         a=a,
         b=b,
         domain_key=instrument.domains[0].key,
@@ -397,10 +422,16 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
         own_action={NETWORK_SHARED: "network", VOLUNTEER_ACCEPTED: "volunteer", PARTNER_SHARED: "partner"},
         managed_staff=world.colleague.id,
         managed_volunteer=volunteer_pending.id,
+        managed_role=await role_of(world.colleague),
+        managed_team=world.other_team.id,
+        managed_organisation=world.volunteer_org.id,
         recovery_link=await unused_link(regisseur_b),
         elsewhere=Elsewhere(
             passkey=passkey.id,
             staff=elsewhere.regisseur.id,
+            team=elsewhere.team.id,
+            organisation=elsewhere.partner.id,
+            role=await role_of(elsewhere.regisseur),
             volunteer=noor.id,
             request=far_request,
             recovery_link=await unused_link(other_team_regisseur),

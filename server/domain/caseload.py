@@ -1,4 +1,5 @@
-"""Lists of households: a member's own, the regisseur's caseload, the team lead's team list ("dat" only).
+"""Lists of households: a member's own and the regisseur's caseload (the team lead's overview is in
+server/domain/teamwork/team.py).
 
 The regisseur's caseload answers "what needs me today": per household its phase and since when, the next
 evaluation, and the signals that ask for her attention. It costs the same two statements however many
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.access_log import Look, record_looks
 from server.domain.events import EventKind
 from server.domain.models import (
     AccessLogEntry,
@@ -25,55 +25,23 @@ from server.domain.models import (
     Organisation,
     Person,
     Phase,
-    Role,
     TimelineEvent,
     Trajectory,
     utcnow,
 )
 from server.domain.plan.model import ActionStatus, PlanAction
-from server.domain.policy import Actor, Relation
+from server.domain.policy import Actor
 from server.domain.ratings.model import Assessment, Perspective, Rating
 from server.domain.ratings.service import TALK_ABOUT_DIFFERENCE
+from server.domain.teamwork.model import Escalation, EscalationStatus
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import CheckIn, Handover, HandoverStatus
-
-TEAM_LIST_RESOURCE = "caseload.team"
 
 # The phases of a trajectory that is still open: the caseload's filter offers these.
 OPEN_PHASES = tuple(phase for phase in Phase if phase is not Phase.AFGESLOTEN)
 OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.BEZIG)
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    household_id: uuid.UUID
-    name: str
-    phase: Phase
-    regisseur: str
-
-
-async def team_list(db: AsyncSession, actor: Actor) -> list[TeamRow]:
-    """The team lead's list: which households, which phase, which regisseur; no content. Each household on it
-    is told, in its access log, that the team lead saw its name and phase."""
-    teams = actor.teams(Role.TEAM_LEAD)
-    if not teams:
-        return []
-    result = await db.execute(
-        select(Household.id, Household.name, Trajectory.phase, Person.display_name)
-        .join(Trajectory, Trajectory.household_id == Household.id)
-        .outerjoin(Person, Person.id == Trajectory.regisseur_id)
-        .where(Household.team_id.in_(teams))
-        .order_by(Household.name)
-    )
-    rows = [TeamRow(h, n, Phase(p), r or "") for h, n, p, r in result.tuples()]
-    await record_looks(
-        db,
-        [
-            Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_LIST_RESOURCE)
-            for household_id in dict.fromkeys(row.household_id for row in rows)
-        ],
-    )
-    return rows
+# How long a decided doorbraak stays a signal in the regisseur's caseload.
+ESCALATION_SIGNAL_DAYS = 14
 
 
 async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
@@ -115,6 +83,8 @@ class CaseloadRow:
     changed_since_visit: bool
     help_without_volunteer: int
     handover: WaitingHandover | None = None
+    # A doorbraak: open (asked), or decided (granted or refused) in the last two weeks.
+    escalation: EscalationStatus | None = None
 
     @property
     def signals(self) -> int:
@@ -127,6 +97,7 @@ class CaseloadRow:
                 self.changed_since_visit,
                 self.help_without_volunteer > 0,
                 self.handover is not None,
+                self.escalation is not None,
             )
         )
 
@@ -186,6 +157,7 @@ async def caseload(
             changed_since_visit=h.changed_since_visit,
             help_without_volunteer=h.help_without_volunteer,
             handover=h.handover,
+            escalation=h.escalation,
         )
         for h in households
     ]
@@ -209,6 +181,7 @@ class _Household:
     help_without_volunteer: int
     changed_since_visit: bool
     handover: WaitingHandover | None
+    escalation: EscalationStatus | None
 
 
 async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_Household]:
@@ -274,6 +247,21 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
         .where(CheckIn.trajectory_id == Trajectory.id, CheckIn.done_on.is_(None))
         .scalar_subquery()
     )
+    decided_since = dt.datetime.combine(today - dt.timedelta(days=ESCALATION_SIGNAL_DAYS), dt.time(), tzinfo=dt.UTC)
+    escalation = (
+        select(Escalation.status)
+        .where(
+            Escalation.household_id == Household.id,
+            (Escalation.status == EscalationStatus.OPEN)
+            | (
+                Escalation.status.in_([EscalationStatus.GRANTED, EscalationStatus.REFUSED])
+                & (Escalation.decided_at >= decided_since)
+            ),
+        )
+        .order_by(Escalation.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     result = await db.execute(
         select(
             Household.id,
@@ -289,6 +277,7 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
             last_change,
             waiting_for,
             waiting_at,
+            escalation,
         )
         .join(Trajectory, Trajectory.household_id == Household.id)
         .where(Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN)
@@ -296,7 +285,7 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
     households = []
     for row in result.tuples():
         (household_id, name, phase, started_on, evaluation, checkin) = row[:6]
-        moved, actions, help_count, visit, change, to, at = row[6:]
+        moved, actions, help_count, visit, change, to, at, escalated = row[6:]
         households.append(
             _Household(
                 household_id=household_id,
@@ -310,6 +299,7 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
                 help_without_volunteer=int(help_count or 0),
                 changed_since_visit=change is not None and (visit is None or change > visit),
                 handover=WaitingHandover(to, at or "") if to else None,
+                escalation=EscalationStatus(escalated) if escalated else None,
             )
         )
     return households

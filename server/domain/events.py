@@ -31,6 +31,9 @@ class EventKind(enum.StrEnum):
     ACTION_TICKED = "action.ticked"
     ACTION_UNTICKED = "action.unticked"
     ACTION_NOTED = "action.noted"
+    # An action given to a partner organisation, and picked up by one of its professionals.
+    ACTION_ASSIGNED = "action.assigned"
+    ACTION_TAKEN = "action.taken"
     SHARE_CREATED = "share.created"
     SHARE_REVOKED = "share.revoked"
     ASSESSMENT_STARTED = "assessment.started"
@@ -61,6 +64,16 @@ class EventKind(enum.StrEnum):
     CHECKIN_DONE = "checkin.done"
     INVOLVEMENT_ADDED = "involvement.added"
     INVOLVEMENT_ENDED = "involvement.ended"
+    # A doorbraak asked of the team lead, withdrawn by the regisseur, or decided by the team lead.
+    ESCALATION_RAISED = "escalation.raised"
+    ESCALATION_WITHDRAWN = "escalation.withdrawn"
+    ESCALATION_DECIDED = "escalation.decided"
+    # The team lead gave the household another regisseur of the team.
+    REGISSEUR_ASSIGNED = "regisseur.assigned"
+    # The gezinsbudget: an entry booked (counting, or waiting for the team lead), approved or refused.
+    BUDGET_BOOKED = "budget.booked"
+    BUDGET_APPROVED = "budget.approved"
+    BUDGET_REFUSED = "budget.refused"
 
 
 async def record_event(

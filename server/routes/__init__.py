@@ -6,8 +6,11 @@ from typing import Any
 
 from server.routes import (
     auth,
+    budget,
     demo,
+    escalation,
     export,
+    gemeente,
     handover,
     households,
     intake,
@@ -19,6 +22,7 @@ from server.routes import (
     ratings,
     sharing,
     staff,
+    team,
     trajectory,
     volunteering,
     workspace,
@@ -31,7 +35,10 @@ ROUTE_HANDLERS: list[Any] = [
     *households.ROUTES,
     *workspace.ROUTES,
     *handover.ROUTES,
+    *escalation.ROUTES,
+    *team.ROUTES,
     *involvement.ROUTES,
+    *budget.ROUTES,
     *intake.ROUTES,
     *trajectory.ROUTES,
     *plan.ROUTES,
@@ -41,5 +48,6 @@ ROUTE_HANDLERS: list[Any] = [
     *volunteering.ROUTES,
     *network.ROUTES,
     *staff.ROUTES,
+    *gemeente.ROUTES,
     *demo.ROUTES,
 ]

@@ -16,6 +16,7 @@ from server.domain.errors import InvalidInput
 from server.domain.models import ReferralSource, Role, Trajectory, utcnow
 from server.domain.people import MEMBER_ROWS, AlreadyRegistered, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
+from server.domain.teamwork import escalation as escalations
 from server.domain.workspace import handover as handovers
 from server.domain.workspace import intake as intakes
 from server.domain.workspace import steps
@@ -34,6 +35,7 @@ from server.views.presenters import (
     timeline_sentence,
 )
 from server.views.steps import next_step_view
+from server.views.team import escalation_summary
 from server.web import flash, render, see_other
 
 
@@ -117,6 +119,10 @@ async def household_overview(
             if can.manage_trajectory
             else "",
             "passkey_counts": counts,
+            # The doorbraak asked of the team lead: open, or the latest decision (the regisseur's).
+            "escalation": escalation_summary(await escalations.latest(db_session, household.id))
+            if can.raise_escalation
+            else None,
             "involved": [
                 {
                     "name": i.name,

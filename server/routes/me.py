@@ -12,16 +12,20 @@ from sqlalchemy import select
 
 from server.auth import enrolment
 from server.domain import people
-from server.domain.caseload import caseload, chosen_phase, households_of_member, team_list
+from server.domain.caseload import caseload, chosen_phase, households_of_member
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
+from server.domain.partner import partner_start
 from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
+from server.domain.teamwork.start import team_start
 from server.domain.workspace.handover import pending_for_receiver
 from server.i18n import SUPPORTED_LOCALES
 from server.routes.deps import DbSession, Form
 from server.views.caseload import caseload_context
-from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, phase_label, role_label
+from server.views.partner import start_view
+from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, role_label
+from server.views.team import team_start_context
 from server.web import render, see_other
 
 
@@ -52,13 +56,21 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "helping": await helping(db_session, actor),
             "left": request.query_params.get("verlaten") == "1",
             "caseload": own_caseload,
-            "team": [
-                {"name": row.name, "phase": phase_label(row.phase), "regisseur": row.regisseur}
-                for row in await team_list(db_session, actor)
-            ],
+            # The team lead's doorbraken, budget and covers; a covering colleague's absent regisseur's households.
+            "team_start": team_start_context(await team_start(db_session, actor)),
             "has_caseload": has_caseload,
             "handovers_for_me": [handover_offer_row(p) for p in await pending_for_receiver(db_session, actor)],
+            "partner": start_view(await partner_start(db_session, actor)),
             "is_admin": actor.has_role(Role.ADMIN),
+            # The functional admin's work: people, teams and organisations, settings, recovery links waiting.
+            "admin_start": (
+                {
+                    "people": await people.admin_start(db_session, actor),
+                    "recovery": len(await enrolment.awaiting_approval(db_session, actor)),
+                }
+                if actor.has_role(Role.ADMIN)
+                else None
+            ),
             "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
             "is_volunteer": actor.has_role(Role.VOLUNTEER),

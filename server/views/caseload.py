@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.domain.caseload import OPEN_PHASES, Caseload, CaseloadRow, WaitingHandover
+from server.domain.teamwork.model import EscalationStatus
 from server.i18n import gettext as _
 from server.i18n import ngettext
 from server.views.presenters import day, phase_label
@@ -63,6 +64,12 @@ def signals(row: CaseloadRow) -> list[Signal]:
         )
     if row.handover:
         found.append(Signal(_waiting_for(row.handover)))
+    if row.escalation == EscalationStatus.OPEN:
+        found.append(Signal(_("Doorbraak gevraagd")))
+    elif row.escalation == EscalationStatus.GRANTED:
+        found.append(Signal(_("Doorbraak toegekend")))
+    elif row.escalation == EscalationStatus.REFUSED:
+        found.append(Signal(_("Doorbraak afgewezen"), True))
     return found
 
 

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+from server.domain.access_log import COVERING_ROLE
+from server.domain.budget.model import EntryKind, EntryStatus
+from server.domain.budget.money import format_euro
 from server.domain.events import EventKind
 from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent, TriageOutcome
 from server.domain.network.model import NetworkRelation
@@ -34,6 +37,7 @@ def role_label(role: str) -> str:
         Role.PARTNER_PROFESSIONAL: _("professional"),
         Role.TEAM_LEAD: _("teamleider"),
         Role.ADMIN: _("beheerder"),
+        COVERING_ROLE: _("regisseur (waarneming)"),
     }
     return labels.get(role, role)
 
@@ -184,6 +188,11 @@ def day(value: dt.date) -> str:
     return format_date(value, "d MMMM y", locale=current_locale.get())
 
 
+def euro(cents: int) -> str:
+    """An amount of the gezinsbudget: "€ 1.234,56" (in English "€1,234.56")."""
+    return format_euro(cents, current_locale.get())
+
+
 def contact_href(contact: str) -> str:
     """A link that calls or mails the contact of the involvement register (a tablet or phone opens it), or
     nothing when it is neither."""
@@ -216,6 +225,11 @@ def resource_phrase(resource: str) -> str:
         "action.note": _("een actie uit jullie plan"),
         "help.publish": _("een actie uit jullie plan"),
         "caseload.team": _("de teamlijst met jullie naam en fase"),
+        "team_overview": _("het teamoverzicht met jullie naam, fase en regisseur"),
+        "team.escalations": _("de lijst met doorbraken met jullie naam"),
+        "escalation": _("de vraag om een doorbraak en het deel van jullie plan waar die over gaat"),
+        "escalation.raise": _("de vraag om een doorbraak"),
+        "regisseur.assign": _("jullie naam, fase en regisseur, om een andere regisseur te kiezen"),
         "trajectory": _("jullie aanmelding en triage"),
         "intake": _("het intakegesprek met jullie"),
         "history": _("jullie eerdere hulp"),
@@ -225,6 +239,8 @@ def resource_phrase(resource: str) -> str:
         "trajectory.steps": _("de stappen van jullie traject"),
         "handover": _("de vraag om jullie verder te helpen (een overdracht)"),
         "involvement": _("wie er bij jullie meehelpen"),
+        "budget": _("jullie gezinsbudget"),
+        "budget_approvals": _("een uitgave of toekenning uit jullie gezinsbudget die wacht op goedkeuring"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 
@@ -257,6 +273,14 @@ def account_event_sentence(kind: str, by: str, when: dt.datetime) -> str:
             )
             % values
         )
+    if kind == "role.added":
+        return _("%(when)s: %(who)s gaf je een rol erbij.") % values
+    if kind == "role.ended":
+        return _("%(when)s: %(who)s beëindigde een rol van je.") % values
+    if kind == "person.deactivated":
+        return _("%(when)s: %(who)s zette je toegang uit.") % values
+    if kind == "person.reactivated":
+        return _("%(when)s: %(who)s gaf je weer toegang.") % values
     return _("%(when)s: er veranderde iets aan je toegang.") % values
 
 
@@ -287,6 +311,10 @@ def timeline_sentence(event: TimelineEvent) -> str:
         return _involvement_sentence(kind, who, detail, event.created_at)
     if kind in _HANDOVER_EVENTS:
         return _handover_sentence(kind, who, detail)
+    if kind in _TEAMWORK_EVENTS:
+        return _teamwork_sentence(kind, who, detail)
+    if kind in _BUDGET_EVENTS:
+        return _budget_sentence(kind, who, detail)
     step_sentence = _step_sentence(kind, who, detail)
     if step_sentence:
         return step_sentence
@@ -294,6 +322,42 @@ def timeline_sentence(event: TimelineEvent) -> str:
     if plan_sentence:
         return plan_sentence
     return _("%(who)s veranderde iets in jullie dossier.") % {"who": who}
+
+
+_TEAMWORK_EVENTS = frozenset(
+    {
+        EventKind.ESCALATION_RAISED,
+        EventKind.ESCALATION_WITHDRAWN,
+        EventKind.ESCALATION_DECIDED,
+        EventKind.REGISSEUR_ASSIGNED,
+    }
+)
+
+
+def _teamwork_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    """A doorbraak and a new regisseur, in the household's words: who asked or decided, and what."""
+    values = {
+        "who": who,
+        "blocked": detail.get("blocked", ""),
+        "needed": detail.get("needed", ""),
+        "decision": detail.get("decision", ""),
+        "to": detail.get("to", ""),
+    }
+    if kind == EventKind.ESCALATION_RAISED:
+        return (
+            _(
+                "%(who)s heeft de teamleider om een doorbraak gevraagd: \u201c%(blocked)s\u201d. "
+                "Nodig is: \u201c%(needed)s\u201d"
+            )
+            % values
+        )
+    if kind == EventKind.ESCALATION_WITHDRAWN:
+        return _("%(who)s heeft de vraag om een doorbraak ingetrokken: \u201c%(blocked)s\u201d") % values
+    if kind == EventKind.ESCALATION_DECIDED:
+        if detail.get("outcome") == "toegekend":
+            return _("%(who)s (teamleider) heeft de doorbraak toegekend: %(decision)s") % values
+        return _("%(who)s (teamleider) heeft de doorbraak afgewezen: %(decision)s") % values
+    return _("%(who)s (teamleider) heeft %(to)s jullie nieuwe regisseur gemaakt.") % values
 
 
 def _involvement_sentence(kind: str, who: str, detail: dict[str, Any], when: dt.datetime) -> str:
@@ -411,6 +475,43 @@ def _handover_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
             _("%(who)s vraagt %(to)s toch niet om jullie verder te helpen. %(who)s blijft jullie regisseur.") % values
         )
     return _("%(who)s vraagt %(to)s toch niet om jullie regisseur te worden. %(who)s blijft jullie regisseur.") % values
+
+
+_BUDGET_EVENTS = frozenset({EventKind.BUDGET_BOOKED, EventKind.BUDGET_APPROVED, EventKind.BUDGET_REFUSED})
+
+
+def _budget_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    """The gezinsbudget: "Fatima heeft € 120,00 uitgegeven aan: schoolspullen." """
+    values = {
+        "who": who,
+        "amount": euro(int(detail.get("amount_cents", 0))),
+        "purpose": detail.get("purpose", ""),
+        "by": detail.get("decided_by", ""),
+        "reason": detail.get("refusal", ""),
+    }
+    grant = detail.get("kind") == EntryKind.GRANT
+    if kind == EventKind.BUDGET_BOOKED:
+        if detail.get("status") == EntryStatus.AWAITING:
+            if grant:
+                return (
+                    _("%(who)s wil %(amount)s toekennen voor: %(purpose)s. Dat wacht op goedkeuring van de teamleider.")
+                    % values
+                )
+            return (
+                _("%(who)s wil %(amount)s uitgeven aan: %(purpose)s. Dat wacht op goedkeuring van de teamleider.")
+                % values
+            )
+        if grant:
+            return _("%(who)s heeft %(amount)s toegekend voor: %(purpose)s.") % values
+        return _("%(who)s heeft %(amount)s uitgegeven aan: %(purpose)s.") % values
+    if kind == EventKind.BUDGET_APPROVED:
+        return _("%(who)s (teamleider) keurde goed: %(amount)s voor %(purpose)s. Het telt nu mee.") % values
+    return _("%(who)s (teamleider) keurde niet goed: %(amount)s voor %(purpose)s. Waarom: %(reason)s") % values
+
+
+def entry_kind_label(kind: str) -> str:
+    labels: dict[str, str] = {EntryKind.GRANT: _("toekenning"), EntryKind.SPENDING: _("uitgave")}
+    return labels.get(kind, kind)
 
 
 def handover_kind_label(kind: str, organisation: str = "") -> str:
@@ -539,7 +640,16 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         EventKind.NETWORK_WITHDRAWN: _("%(who)s trok de toegang van %(name)s tot jullie plan in."),
         EventKind.NETWORK_LEFT: _("%(name)s doet niet meer mee met jullie plan."),
         EventKind.ACTION_NOTED: _("%(who)s schreef bij \u201c%(action)s\u201d: %(note)s"),
+        EventKind.ACTION_ASSIGNED: _(
+            "%(who)s gaf de actie \u201c%(action)s\u201d aan %(organisation)s. %(organisation)s ziet nu het doel "
+            "\u201c%(goal)s\u201d met de acties erbij."
+        ),
+        EventKind.ACTION_TAKEN: _("%(name)s van %(organisation)s pakt de actie \u201c%(action)s\u201d op."),
     }
+    if kind in (EventKind.SHARE_CREATED, EventKind.SHARE_REVOKED) and detail.get("subject") == "ratings":
+        if kind == EventKind.SHARE_CREATED:
+            return _("%(who)s deelde jullie scores met %(with)s, om: %(purpose)s.") % values
+        return _("%(who)s stopte met delen van jullie scores met %(with)s.") % values
     if kind == EventKind.NETWORK_INVITED:
         if detail.get("action"):
             return _("%(who)s nodigde %(name)s uit voor: \u201c%(action)s\u201d.") % values
@@ -572,8 +682,10 @@ INTAKE_SENTENCES: dict[str, Any] = {
 
 
 def plan_labels() -> dict[str, Any]:
-    """Label functions for the plan templates."""
+    """Label functions for the plan templates (and the dossier, which also shows the gezinsbudget)."""
     return {
+        "euro": euro,
+        "entry_kind_label": entry_kind_label,
         "horizon_label": horizon_label,
         "status_label": status_label,
         "who_type_label": who_type_label,

@@ -365,12 +365,12 @@ async def test_her_own_caseload_writes_no_look_and_the_team_lead_keeps_the_team_
 
     client.cookies.clear()
     await signed_in_as(client, db, world.team_lead)
-    page = await client.get("/mijn")
+    page = await client.get("/team")
     assert "Huishoudens van het team" in page.text and cards(page.text) == {}
     assert all(name in page.text for name in households)
     await db.rollback()
     looks = await db.scalars(select(AccessLogEntry.resource).where(AccessLogEntry.actor_id == world.team_lead.id))
-    assert set(looks) == {"caseload.team"}
+    assert set(looks) == {"team_overview"}
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import involvement
+from server.domain import involvement, partner
 from server.domain.errors import N_, InvalidInput, NotFound, VersionConflict
 from server.domain.events import EventKind, record_event
 from server.domain.models import Organisation, OrganisationKind, Person, Role, RoleAssignment, utcnow
-from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, Share, WhoType
+from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, Share, ShareSubject, WhoType
 from server.domain.policy import Actor, Relation
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.rows import get_in_household
+from server.domain.teamwork.model import Escalation, EscalationStatus
 from server.domain.text import clean, refused
 
 MAX_GOAL = 500
@@ -102,6 +103,9 @@ class ActionInput:
     professional_reason: str = ""
     due_on: str = ""
     status: str = ActionStatus.OPEN.value
+    # The partner organisation a professional action is given to (its id); empty for another organisation or
+    # professional, typed in ``performer``.
+    organisation: str = ""
     # The version the edit was based on (empty for a new action).
     version: str = ""
 
@@ -150,6 +154,20 @@ class ActionInput:
 class TickInput:
     # "ja" ticks the action off, anything else undoes the tick.
     gedaan: str = ""
+    # Where the form came from, to go back to (a partner's start page); empty: the plan.
+    terug: str = ""
+
+
+@dataclass
+class TakeInput:
+    # Where the form came from, to go back to; empty: the plan.
+    terug: str = ""
+
+
+@dataclass
+class RevokeInput:
+    # "delingen": back to the page of everything the household shares; empty: the plan.
+    terug: str = ""
 
 
 @dataclass
@@ -268,7 +286,7 @@ async def create_action(
     db: AsyncSession, actor: Actor, household_id: uuid.UUID, goal_id: uuid.UUID, data: ActionInput
 ) -> PlanAction:
     goal = await get_goal(db, household_id, goal_id)
-    values = data.validate(today=utcnow().date())
+    values, organisation = await _action_values(db, household_id, data, today=utcnow().date())
     action = PlanAction(goal_id=goal.id, household_id=household_id, created_by_id=actor.id, **values)
     db.add(action)
     await db.flush()
@@ -279,25 +297,61 @@ async def create_action(
         kind=EventKind.ACTION_CREATED,
         detail={"action": action.what, "goal": goal.text},
     )
-    if action.who_type == WhoType.PROFESSIONAL:
+    if organisation is not None:
+        await partner.assign_to_organisation(db, actor, action, goal, organisation)
+    elif action.who_type == WhoType.PROFESSIONAL:
         await involvement.involve_performing_organisation(db, actor, household_id, action.performer)
     return action
+
+
+async def _action_values(
+    db: AsyncSession, household_id: uuid.UUID, data: ActionInput, *, today: dt.date, previous_due: dt.date | None = None
+) -> tuple[dict[str, Any], partner.PartnerOrganisation | None]:
+    """The action's values, with the partner organisation a professional action is given to (checked to be a
+    partner of the household's gemeente). Every field's message comes back at once."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    organisation = None
+    try:
+        values = data.validate(today=today, previous_due=previous_due)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if data.who_type == WhoType.PROFESSIONAL:
+        try:
+            organisation = await partner.chosen_organisation(db, household_id, data.organisation)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    values["assigned_organisation_id"] = organisation.id if organisation else None
+    if organisation is not None and not values["performer"]:
+        values["performer"] = organisation.name[:MAX_PERFORMER]
+    return values, organisation
 
 
 async def update_action(
     db: AsyncSession, actor: Actor, household_id: uuid.UUID, action_id: uuid.UUID, data: ActionInput
 ) -> PlanAction:
     action = await get_action(db, household_id, action_id)
-    values = data.validate(today=utcnow().date(), previous_due=action.due_on)
+    values, organisation = await _action_values(
+        db, household_id, data, today=utcnow().date(), previous_due=action.due_on
+    )
     version = _check_version(action, data.version, data)
     performed_by = (action.who_type, action.performer)
+    assigned_before = action.assigned_organisation_id
     if values["status"] != ActionStatus.GEDAAN:
         values["status_before_done"] = ""
     await _save_if_unchanged(db, action, version, values, data)
     await record_event(
         db, household_id=household_id, actor=actor.person, kind=EventKind.ACTION_UPDATED, detail={"action": action.what}
     )
-    if action.who_type == WhoType.PROFESSIONAL and (action.who_type, action.performer) != performed_by:
+    if organisation is not None:
+        if organisation.id != assigned_before:
+            # Given to another organisation: it gets the goal and is involved; a share with the organisation
+            # before stays until the household stops it.
+            goal = await get_goal(db, household_id, action.goal_id)
+            await partner.assign_to_organisation(db, actor, action, goal, organisation)
+    elif action.who_type == WhoType.PROFESSIONAL and (action.who_type, action.performer) != performed_by:
         # Only a new performer: an organisation the regisseur ended is not added again by editing the text.
         await involvement.involve_performing_organisation(db, actor, household_id, action.performer)
     return action
@@ -307,11 +361,27 @@ async def update_action(
 WHOLE_PLAN = frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.COVERING})
 
 
-def can_tick(action: PlanAction, actor: Actor, relation: Relation) -> bool:
-    """The household and its regisseur tick any action; anyone else only the actions assigned to them."""
+def can_tick(
+    action: PlanAction, actor: Actor, relation: Relation, shared_goals: frozenset[uuid.UUID] = frozenset()
+) -> bool:
+    """The household and its regisseur tick any action; a partner professional the actions assigned to their
+    organisation while its goal is shared with it (``shared_goals``); anyone else only the actions assigned to
+    them."""
     if relation in WHOLE_PLAN:
         return True
+    if relation is Relation.PARTNER_WITH_SHARE:
+        return partner.works_on(action, actor, shared_goals)
     return action.assigned_person_id == actor.id
+
+
+async def may_work_on(db: AsyncSession, action: PlanAction, actor: Actor, relation: Relation) -> bool:
+    """``can_tick``, with the goals shared with a partner professional's organisation looked up."""
+    shared = (
+        await partner.shared_goal_ids(db, action.household_id, actor)
+        if relation is Relation.PARTNER_WITH_SHARE
+        else frozenset()
+    )
+    return can_tick(action, actor, relation, shared)
 
 
 async def tick_action(
@@ -319,7 +389,7 @@ async def tick_action(
 ) -> PlanAction:
     """Tick an action off, or undo the tick (back to the status it had). Doing it twice changes nothing."""
     action = await get_action(db, household_id, action_id)
-    if not can_tick(action, actor, relation):
+    if not await may_work_on(db, action, actor, relation):
         raise NotFound
     is_done = action.status == ActionStatus.GEDAAN
     if done == is_done:
@@ -368,7 +438,11 @@ async def share_targets(db: AsyncSession, household_id: uuid.UUID, municipality_
     )
     partners = await db.execute(
         select(Organisation.id, Organisation.name)
-        .where(Organisation.municipality_id == municipality_id, Organisation.kind == OrganisationKind.PARTNER)
+        .where(
+            Organisation.municipality_id == municipality_id,
+            Organisation.kind == OrganisationKind.PARTNER,
+            Organisation.ended_at.is_(None),
+        )
         .order_by(Organisation.name)
     )
     return [ShareTarget(f"person:{pid}", name, True) for pid, name in network.tuples()] + [
@@ -439,7 +513,8 @@ async def revoke_share(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
     if share is None:
         raise NotFound
     share.revoked_at = utcnow()
-    goal = await db.get(Goal, share.goal_id)
+    # A ratings share has no goal.
+    goal = await db.get(Goal, share.goal_id) if share.goal_id is not None else None
     names = await _share_names(db, [share])
     await db.flush()
     await record_event(
@@ -447,7 +522,7 @@ async def revoke_share(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
         household_id=household_id,
         actor=actor.person,
         kind=EventKind.SHARE_REVOKED,
-        detail={"goal": goal.text if goal else "", "with": names.get(share.id, "")},
+        detail={"goal": goal.text if goal else "", "with": names.get(share.id, ""), "subject": str(share.subject)},
     )
 
 
@@ -489,6 +564,8 @@ class GoalView:
 class PlanView:
     goals: list[GoalView]
     tickable: frozenset[uuid.UUID]
+    # The household's ratings shared with partner organisations (for the household and its regisseur only).
+    ratings_shares: list[ShareView] = field(default_factory=list)
 
     def by_horizon(self, horizon: Horizon) -> list[GoalView]:
         return [g for g in self.goals if g.goal.horizon == horizon]
@@ -499,6 +576,9 @@ class PlanView:
 
 
 def _visible_share(share: Share, actor: Actor, relation: Relation) -> bool:
+    if share.subject != ShareSubject.GOAL:
+        # The ratings are not part of the plan.
+        return False
     if relation is Relation.NETWORK_WITH_SHARE:
         return share.person_id == actor.id
     if relation is Relation.PARTNER_WITH_SHARE:
@@ -534,10 +614,29 @@ async def load_plan(
             .order_by(PlanAction.created_at, PlanAction.id)
         )
     )
-    if relation not in WHOLE_PLAN:
+    if relation is Relation.ESCALATION_LEAD:
+        # The team lead deciding an open doorbraak reads the goal it is about with its actions. One about the
+        # plan as a whole shows the goals' texts only (what the plan aims at, to judge the block), never the
+        # actions and their notes. Nobody's shares, and nothing to tick.
+        about = await db.scalar(
+            select(Escalation.goal_id)
+            .where(Escalation.household_id == household_id, Escalation.status == EscalationStatus.OPEN)
+            .limit(1)
+        )
+        if about is not None:
+            goals = [g for g in goals if g.id == about]
+        actions = [a for a in actions if about is not None and a.goal_id == about]
+        shares = []
+    elif relation not in WHOLE_PLAN:
         # A shared goal comes with all its actions; an action assigned to this person comes with its goal.
-        shared_goals = {s.goal_id for s in shares if _visible_share(s, actor, relation)}
-        assigned = {a.id for a in actions if a.assigned_person_id == actor.id}
+        shared_goals = {s.goal_id for s in shares if _visible_share(s, actor, relation) and s.goal_id}
+        # A partner professional sees what is shared with their organisation, also the action they picked up
+        # only while its goal is shared.
+        assigned = (
+            set()
+            if relation is Relation.PARTNER_WITH_SHARE
+            else {a.id for a in actions if a.assigned_person_id == actor.id}
+        )
         visible = shared_goals | {a.goal_id for a in actions if a.id in assigned}
         goals = [g for g in goals if g.id in visible]
         actions = [a for a in actions if a.goal_id in shared_goals or a.id in assigned]
@@ -549,5 +648,11 @@ async def load_plan(
     for share in shares:
         if share.goal_id in views:
             views[share.goal_id].shares.append(ShareView(share, names.get(share.id, ""), share.person_id is not None))
-    tickable = frozenset(a.id for a in actions if can_tick(a, actor, relation))
-    return PlanView(goals=list(views.values()), tickable=tickable)
+    visible_goals = frozenset(s.goal_id for s in shares if s.goal_id and _visible_share(s, actor, relation))
+    tickable = frozenset(a.id for a in actions if can_tick(a, actor, relation, visible_goals))
+    ratings_shares = [
+        ShareView(share, names.get(share.id, ""), False)
+        for share in shares
+        if share.subject == ShareSubject.RATINGS and relation in WHOLE_PLAN
+    ]
+    return PlanView(goals=list(views.values()), tickable=tickable, ratings_shares=ratings_shares)
