@@ -17,6 +17,9 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import involvement
+from server.domain.budget import ledger
+from server.domain.budget.model import EntryKind, EntryStatus
+from server.domain.budget.money import format_euro
 from server.domain.errors import NotFound
 from server.domain.models import AccessLogEntry, Household, Person, TimelineEvent, Trajectory, utcnow
 from server.domain.network import service as network
@@ -51,6 +54,8 @@ class DossierBase:
     reports: list[intakes.ReportView]
     # Every akkoord on the plan, oldest first, with the plan as it was then.
     agreements: list[PlanAgreement]
+    # The gezinsbudget: per trajectory (newest first) its entries, newest first, and its totals.
+    budget: ledger.Ledger
 
 
 @dataclass
@@ -112,6 +117,7 @@ async def _base(
         "history": await intakes.list_history(db, household_id),
         "reports": await intakes.all_reports(db, household_id),
         "agreements": await steps.agreements_of(db, household_id),
+        "budget": await ledger.ledger_of(db, household_id),
     }
 
 
@@ -315,6 +321,10 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
             }
             for item in dossier.plan.goals
         ],
+        "scores_gedeeld_met": [
+            {"met": s.name, "waarvoor": s.share.purpose, "sinds": s.share.created_at.isoformat()}
+            for s in dossier.plan.ratings_shares
+        ],
         "netwerk": [
             {
                 "naam": person.name,
@@ -383,6 +393,7 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
             }
             for view in dossier.reports
         ],
+        "gezinsbudget": [_budget_part(part) for part in dossier.budget.trajectories],
         "tijdlijn": [
             {"wanneer": e.created_at.isoformat(), "wat": timeline_text(e), "soort": e.kind} for e in dossier.events
         ],
@@ -396,5 +407,40 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
                 "zin": look_text(entry),
             }
             for entry in dossier.looks
+        ],
+    }
+
+
+_ENTRY_STATUS = {
+    EntryStatus.COUNTS: "telt mee",
+    EntryStatus.AWAITING: "wacht op goedkeuring van de teamleider",
+    EntryStatus.REFUSED: "niet goedgekeurd",
+}
+
+
+def _budget_part(part: ledger.TrajectoryLedger) -> dict[str, Any]:
+    """One trajectory's gezinsbudget: amounts in whole cents (exact) and as the page shows them."""
+    totals = part.totals
+    return {
+        "traject_gestart_op": part.started_on.isoformat(),
+        "traject_afgesloten_op": part.closed_on.isoformat() if part.closed_on else None,
+        "toegekend_centen": totals.granted,
+        "uitgegeven_centen": totals.spent,
+        "over_centen": totals.left,
+        "over": format_euro(totals.left),
+        "regels": [
+            {
+                "datum": entry.booked_on.isoformat(),
+                "soort": "toekenning" if entry.kind == EntryKind.GRANT else "uitgave",
+                "waarvoor": entry.purpose,
+                "bedrag_centen": entry.amount_cents,
+                "bedrag": format_euro(entry.amount_cents),
+                "status": _ENTRY_STATUS.get(EntryStatus(entry.status), str(entry.status)),
+                "geboekt_door": entry.decided_by_name,
+                "besloten_door_teamleider": entry.approved_by_name,
+                "besloten_op": entry.approved_at.isoformat() if entry.approved_at else None,
+                "waarom_niet": entry.refusal,
+            }
+            for entry in part.entries
         ],
     }

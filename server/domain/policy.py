@@ -309,6 +309,10 @@ class Can:
         return self(Action.RATINGS_READ)
 
     @property
+    def write_ratings(self) -> bool:
+        return self(Action.RATINGS_WRITE)
+
+    @property
     def share(self) -> bool:
         return self(Action.SHARE_MANAGE)
 

@@ -9,10 +9,11 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from server.domain import partner
 from server.domain.errors import InvalidInput
 from server.domain.plan import service as plan
 from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, WhoType
-from server.domain.plan.service import ActionInput, EditConflict, GoalInput, TickInput
+from server.domain.plan.service import ActionInput, EditConflict, GoalInput, TakeInput, TickInput
 from server.domain.policy import Action, Actor, HouseholdRef, Relation
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.volunteering import service as volunteering
@@ -156,8 +157,8 @@ async def update_goal(
     return see_other(plan_url(household_id, f"doel-{goal_id}"))
 
 
-def _action_form_context(
-    household: HouseholdRef, goal: Goal, data: ActionInput, errors: dict[str, str], **extra: Any
+async def _action_form_context(
+    db: DbSession, household: HouseholdRef, goal: Goal, data: ActionInput, errors: dict[str, str], **extra: Any
 ) -> dict[str, Any]:
     return {
         "household": household,
@@ -165,6 +166,10 @@ def _action_form_context(
         "data": data,
         "errors": {k: _(v) for k, v in errors.items()},
         "who_types": [(w.value, who_type_label(w)) for w in WhoType],
+        # A professional action goes to one of the gemeente's partner organisations, or to someone typed in.
+        "organisations": [
+            (str(o.id), o.name) for o in await partner.assignable_organisations(db, household.municipality_id)
+        ],
         "statuses": [(s.value, status_label(s)) for s in ActionStatus],
         "action": None,
         "version": "",
@@ -185,7 +190,8 @@ async def new_action(
 ) -> Template:
     household, _instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
-    return render(request, "pages/plan/action_form.html", _action_form_context(household, goal, ActionInput(), {}))
+    context = await _action_form_context(db_session, household, goal, ActionInput(), {})
+    return render(request, "pages/plan/action_form.html", context)
 
 
 @post(
@@ -209,7 +215,7 @@ async def create_action(
         return render(
             request,
             "pages/plan/action_form.html",
-            _action_form_context(household, goal, data, exc.errors),
+            await _action_form_context(db_session, household, goal, data, exc.errors),
             status_code=400,
         )
     return see_other(plan_url(household_id, f"actie-{action.id}"))
@@ -223,6 +229,7 @@ def _action_as_input(action: PlanAction) -> ActionInput:
         professional_reason=action.professional_reason,
         due_on=action.due_on.isoformat() if action.due_on else "",
         status=str(action.status),
+        organisation=str(action.assigned_organisation_id) if action.assigned_organisation_id else "",
     )
 
 
@@ -240,7 +247,9 @@ async def edit_action(
     household, _instrument = await household_and_instrument(request, db_session)
     action = await plan.get_action(db_session, household_id, action_id)
     goal = await plan.get_goal(db_session, household_id, action.goal_id)
-    context = _action_form_context(household, goal, _action_as_input(action), {}, action=action, version=action.version)
+    context = await _action_form_context(
+        db_session, household, goal, _action_as_input(action), {}, action=action, version=action.version
+    )
     return render(request, "pages/plan/action_form.html", context)
 
 
@@ -261,7 +270,8 @@ async def update_action(
         await plan.update_action(db_session, request.state.actor, household_id, action_id, data)
     except EditConflict as conflict:
         current = _action_as_input(action)
-        context = _action_form_context(
+        context = await _action_form_context(
+            db_session,
             household,
             goal,
             data,
@@ -279,7 +289,9 @@ async def update_action(
         )
         return render(request, "pages/plan/action_form.html", context, status_code=409)
     except InvalidInput as exc:
-        context = _action_form_context(household, goal, data, exc.errors, action=action, version=data.version)
+        context = await _action_form_context(
+            db_session, household, goal, data, exc.errors, action=action, version=data.version
+        )
         return render(request, "pages/plan/action_form.html", context, status_code=400)
     return see_other(plan_url(household_id, f"actie-{action_id}"))
 
@@ -301,6 +313,9 @@ async def tick_action(
     action = await plan.tick_action(
         db_session, request.state.actor, relation, household_id, action_id, done=data.gedaan == "ja"
     )
+    back = local_path(data.terug)
+    if back:
+        return see_other(back)
     if is_fragment_request(request):
         household, _instrument = await household_and_instrument(request, db_session)
         return render(
@@ -318,6 +333,34 @@ async def tick_action(
     return see_other(plan_url(household_id, f"actie-{action_id}"))
 
 
+def local_path(raw: str) -> str:
+    """Where a form asks to come back to (the start page's buttons): a path on this site only, never another
+    site ("//elders.example", "/\\elders.example") or a header injection."""
+    if not raw.startswith("/") or raw.startswith("//") or "\\" in raw or len(raw) > 200:
+        return ""
+    if any(char.isspace() or not char.isprintable() for char in raw):
+        return ""
+    return raw
+
+
+@post(
+    f"{PLAN}/acties/{{action_id:uuid}}/oppakken",
+    name="plan.action.take",
+    opt={"policy": Action.ACTION_TAKE},
+    status_code=303,
+)
+async def take_action(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    action_id: FromPath[uuid.UUID],
+    data: Form[TakeInput],
+) -> Response[Any]:
+    """ "Wij pakken dit op": a partner professional picks up an action assigned to their organisation."""
+    await partner.take_action(db_session, request.state.actor, household_id, action_id)
+    return see_other(local_path(data.terug) or plan_url(household_id, f"actie-{action_id}"))
+
+
 ROUTES = [
     plan_page,
     new_goal,
@@ -329,4 +372,5 @@ ROUTES = [
     edit_action,
     update_action,
     tick_action,
+    take_action,
 ]

@@ -223,6 +223,8 @@ def resource_phrase(resource: str) -> str:
         "ratings.write": _("jullie scores"),
         "action.tick": _("een actie uit jullie plan"),
         "action.note": _("een actie uit jullie plan"),
+        "action.take": _("een actie uit jullie plan, om die op te pakken"),
+        "partner_start": _("jullie naam en wat jullie met hun organisatie delen, op hun startpagina"),
         "help.publish": _("een actie uit jullie plan"),
         "caseload.team": _("de teamlijst met jullie naam en fase"),
         "team_overview": _("het teamoverzicht met jullie naam, fase en regisseur"),

@@ -214,6 +214,8 @@ async def test_who_may_read_the_register_and_how_much(
         ("MEE", True),
         ("Schuldhulp", True),
         ("Schuldhulp Woerden", True),
+        # The household shared its scores with the wijkverpleging (tests/matrix_world.py).
+        ("Wijkverpleging", True),
     ]
 
 

@@ -49,6 +49,7 @@ from server.app import create_app
 from server.db import make_engine
 from server.domain import access_log, lifecycle
 from server.domain.access_log import Look
+from server.domain.budget.model import BudgetEntry, EntryKind, EntryStatus
 from server.domain.lifecycle import TriageInput
 from server.domain.models import (
     AccountEvent,
@@ -102,6 +103,7 @@ from tests.matrix_world import (
     HANDOVER_RECEIVER,
     MEMBER,
     NETWORK_SHARED,
+    PARTNER_RATINGS,
     PARTNER_SHARED,
     REGISSEUR,
     TEAM_LEAD,
@@ -126,8 +128,9 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "plan.view": 6,
     "plan.goal.new": 2,
     "plan.goal.edit": 3,
-    "plan.action.new": 3,
-    "plan.action.edit": 4,
+    # With the gemeente's partner organisations to give a professional action to.
+    "plan.action.new": 4,
+    "plan.action.edit": 5,
     "plan.share.new": 7,
     "plan.action.tick (htmx)": 7,
     "plan.action.tick (htmx, as regisseur)": 10,
@@ -143,8 +146,9 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "network.link": 3,
     "help.new": 5,
     "help.list": 10,
-    "export.json": 20,
-    "export.pdf": 20,
+    # With the gezinsbudget (its trajectories and entries in one statement).
+    "export.json": 21,
+    "export.pdf": 21,
     "me.overview": 3,
     "me.passkeys": 3,
     "household.overview (as network member)": 12,
@@ -161,10 +165,22 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "handover.page": 7,
     "handover.answer": 7,
     "me.overview (as handover receiver)": 7,
+    # The partner's start page: the shares with their organisation, the actions assigned to it, and a look
+    # in the access log of each household shown.
+    "me.overview (as partner)": 10,
+    "plan.view (as partner)": 10,
+    "ratings.view (as partner with a ratings share)": 8,
+    "sharing.overview": 4,
     "intake.view": 11,
     "report.view": 4,
     "history.view": 3,
     "involvement.register": 6,
+    # The gezinsbudget: the trajectories, the entries and (for the regisseur's form) the mandate; the team
+    # lead's list of entries waiting (with a look in each household's access log) and one entry to decide.
+    "budget.view": 3,
+    "budget.view (as regisseur)": 7,
+    "budget.approvals": 5,
+    "budget.approval": 7,
     "involvement.register (as network member)": 9,
     # Measured in the aanmelding; in their own phase the pages ask one (akkoord: is the intake complete;
     # afsluiten: is there an eindmeting) or two (waakvlam: the check-ins planned and held) more.
@@ -181,6 +197,19 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "recovery.list": 5,
     "admin.people": 5,
     "admin.people.link_show": 2,
+    # The functional admin: a person's page, the confirmations, teams, organisations and settings.
+    "admin.person": 0,
+    "admin.person.role_end_confirm": 0,
+    "admin.person.deactivate_confirm": 0,
+    "admin.people.revoke_confirm": 0,
+    "gemeente.teams": 0,
+    "gemeente.team": 0,
+    "gemeente.team.end_confirm": 0,
+    "gemeente.organisations": 0,
+    "gemeente.organisation": 0,
+    "gemeente.organisation.end_confirm": 0,
+    "gemeente.settings": 0,
+    "me.overview (as admin)": 0,
     "volunteers.people": 4,
     "volunteers.people.link_show": 2,
     "public.start": 0,
@@ -308,6 +337,12 @@ VISITS: tuple[Visit, ...] = (
     Visit("handover.page", REGISSEUR),
     Visit("handover.answer", HANDOVER_RECEIVER),
     Visit("me.overview", HANDOVER_RECEIVER, "as handover receiver", lists=True),
+    # The partner professional: the start page, the plan as shared with MEE, the scores shared with the
+    # wijkverpleging; the household's page of what it shares.
+    Visit("me.overview", PARTNER_SHARED, "as partner", lists=True),
+    Visit("plan.view", PARTNER_SHARED, "as partner", lists=True),
+    Visit("ratings.view", PARTNER_RATINGS, "as partner with a ratings share"),
+    Visit("sharing.overview", lists=True),
     # The intake of a household of hers in the phase intake; the gespreksverslag and earlier help of A.
     Visit("intake.view", REGISSEUR, params={"household_id": "intake_household"}, lists=True),
     Visit("report.view", lists=True),
@@ -315,6 +350,11 @@ VISITS: tuple[Visit, ...] = (
     # The involvement register: the regisseur's, with its forms; the network member's, names of people only.
     Visit("involvement.register", REGISSEUR, lists=True),
     Visit("involvement.register", NETWORK_SHARED, "as network member", lists=True),
+    # The gezinsbudget of A: the household's, the regisseur's with the form; the team lead's approvals.
+    Visit("budget.view", lists=True),
+    Visit("budget.view", REGISSEUR, "as regisseur", lists=True),
+    Visit("budget.approvals", TEAM_LEAD, lists=True),
+    Visit("budget.approval", TEAM_LEAD),
     # The steps after the intake (household A is in its aanmelding: each page says what comes first).
     Visit("trajectory.agreement"),
     Visit("trajectory.agreement.in_person", REGISSEUR),
@@ -335,8 +375,20 @@ VISITS: tuple[Visit, ...] = (
     Visit(
         "admin.people.link_show",
         ADMIN,
-        before=Form("admin.people", "admin.people.link", params={"person_id": "staff_person"}),
+        before=Form("admin.person", "admin.people.link", params={"person_id": "staff_person"}),
     ),
+    Visit("admin.person", ADMIN, params={"person_id": "staff_person"}),
+    Visit("admin.person.role_end_confirm", ADMIN, params={"person_id": "staff_person", "role_id": "staff_role"}),
+    Visit("admin.person.deactivate_confirm", ADMIN, params={"person_id": "staff_person"}),
+    Visit("admin.people.revoke_confirm", ADMIN, params={"person_id": "staff_person"}),
+    Visit("gemeente.teams", ADMIN),
+    Visit("gemeente.team", ADMIN, params={"team_id": "admin_team"}),
+    Visit("gemeente.team.end_confirm", ADMIN, params={"team_id": "admin_team"}),
+    Visit("gemeente.organisations", ADMIN),
+    Visit("gemeente.organisation", ADMIN, params={"organisation_id": "admin_organisation"}),
+    Visit("gemeente.organisation.end_confirm", ADMIN, params={"organisation_id": "admin_organisation"}),
+    Visit("gemeente.settings", ADMIN),
+    Visit("me.overview", ADMIN, "as admin", lists=True),
     Visit("volunteers.people", COORDINATOR, lists=True),
     Visit(
         "volunteers.people.link_show",
@@ -355,6 +407,8 @@ SIGN_IN_ORDER = (
     VOLUNTEER_ACCEPTED,
     REGISSEUR,
     HANDOVER_RECEIVER,
+    PARTNER_SHARED,
+    PARTNER_RATINGS,
     TEAM_LEAD,
     ADMIN,
     COORDINATOR,
@@ -459,12 +513,16 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
         "request_id": str(world.a.accepted_request),
         "token": world.enrolment_token,
         "staff_person": str(world.managed_staff),
+        "staff_role": str(world.managed_role),
+        "admin_team": str(world.managed_team),
+        "admin_organisation": str(world.managed_organisation),
         "volunteer_person": str(world.managed_volunteer),
         "invitee": str(invitee.id),
         "tick_action": str(ticks[0].id),
         "regisseur_tick": str(ticks[1].id),
         "domain_key": domain,
         "score": "2",
+        "entry_id": str(world.a.budget_entry),
     }
 
 
@@ -527,6 +585,7 @@ async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
     await db.commit()
     await _grow_caseload(db, a)
     await _grow_handovers(db, a, world.people[HANDOVER_RECEIVER])
+    await _grow_budget(db, a)
     await db.commit()
     ahmed = await db.scalar(
         select(Person).join(Member, Member.person_id == Person.id).where(Member.household_id == world.b.household)
@@ -658,6 +717,8 @@ async def _grow_plan(
             what=f"Actie {i}.{j}",
             who_type=who,
             professional_reason="Dat is hun vak" if who == WhoType.PROFESSIONAL else "",
+            # Given to MEE: on its professionals' start page where the goal is shared with MEE.
+            assigned_organisation_id=a.partner_org if who == WhoType.PROFESSIONAL else None,
             assigned_person_id={
                 WhoType.NETWERK: a.network_member.id if i % 3 == 0 else helpers[i % len(helpers)],
                 WhoType.VRIJWILLIGER: a.volunteer.id if i % 2 else None,
@@ -792,6 +853,37 @@ async def _grow_history(db: AsyncSession, a: HouseholdA, *, partner: Person) -> 
     for i in range(GROWTH * 2):
         actor, relation = lookers[i % 2]
         await access_log.record_look(db, Look.of(actor, relation, a.id, "plan"))
+
+
+async def _grow_budget(db: AsyncSession, a: HouseholdA) -> None:
+    """The gezinsbudget: many entries of A in every kind and state, and an entry waiting for the team lead in
+    every household of the team."""
+    trajectories = (
+        await db.execute(
+            select(Trajectory.id, Trajectory.household_id, Household.team_id)
+            .join(Household, Household.id == Trajectory.household_id)
+            .where(Household.team_id == a.team)
+        )
+    ).all()
+    statuses = list(EntryStatus)
+    today = utcnow().date()
+    db.add_all(
+        BudgetEntry(
+            household_id=household_id,
+            trajectory_id=trajectory_id,
+            team_id=team_id,
+            kind=EntryKind.GRANT if i % 2 else EntryKind.SPENDING,
+            purpose=f"Uitgave {i:02}",
+            amount_cents=1_00 + i,
+            booked_on=today - dt.timedelta(days=i),
+            decided_by_id=a.regisseur.id,
+            decided_by_name=a.regisseur.display_name,
+            status=statuses[i % len(statuses)] if household_id == a.id else EntryStatus.AWAITING,
+            refusal="Te duur" if statuses[i % len(statuses)] == EntryStatus.REFUSED else "",
+        )
+        for trajectory_id, household_id, team_id in trajectories
+        for i in range(GROWTH if household_id == a.id else 1)
+    )
 
 
 def _grow_involvement(db: AsyncSession, a: HouseholdA) -> None:

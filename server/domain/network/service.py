@@ -336,7 +336,7 @@ async def add_note(
 ) -> PlanAction:
     """A short note on an action by whoever does it (or by the household and its regisseur)."""
     action = await plan.get_action(db, household_id, action_id)
-    if not plan.can_tick(action, actor, relation):
+    if not await plan.may_work_on(db, action, actor, relation):
         raise NotFound
     text.check("note", note, long_text=True)
     words = text.clean(note)
