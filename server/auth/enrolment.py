@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import N_, NotAllowed, NotFound
+from server.domain.errors import N_, IllegalTransition, NotAllowed, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import PROFESSIONAL_ROLES, AccountEvent, EnrolmentToken, Member, Passkey, Person, Role, utcnow
 from server.domain.people import end_sessions
@@ -43,6 +43,10 @@ class LinkAwaitsApproval(NotFound):
         "Deze herstellink werkt pas als een teamleider of een tweede beheerder hem heeft goedgekeurd. "
         "Vraag hen dat te doen en open de link daarna opnieuw."
     )
+
+
+class PersonDeactivated(IllegalTransition):
+    message = N_("Deze persoon is gedeactiveerd. Zet de toegang eerst weer aan; daarna kun je een link maken.")
 
 
 class NoLinkForYourself(NotAllowed):
@@ -66,7 +70,8 @@ class PendingRecovery:
 
 
 def _is_professional(person: Person) -> bool:
-    return any(r.role in PROFESSIONAL_ROLES and r.revoked_at is None for r in person.roles)
+    now = utcnow()
+    return any(r.role in PROFESSIONAL_ROLES and r.active_at(now) for r in person.roles)
 
 
 async def _account_event(db: AsyncSession, person_id: uuid.UUID, kind: str, by: Person | None) -> None:
@@ -91,6 +96,8 @@ async def issue(
     Earlier unused links of the person stop working."""
     if created_by is not None and created_by.id == person.id:
         raise NoLinkForYourself
+    if person.deactivated_at is not None:
+        raise PersonDeactivated
     recovery = created_by is not None and person.enrolled_at is not None
     needs_approval = recovery and _is_professional(person)
     now = utcnow()
@@ -143,7 +150,8 @@ async def find_valid(db: AsyncSession, token: str) -> tuple[EnrolmentToken, Pers
     if row.needs_approval and row.approved_at is None:
         raise LinkAwaitsApproval
     person = await db.get(Person, row.person_id)
-    if person is None:
+    # A deactivated person's links stop working with the rest of their access.
+    if person is None or person.deactivated_at is not None:
         raise EnrolmentLinkInvalid
     return row, person
 
@@ -194,10 +202,11 @@ def may_approve(actor: Actor, row: EnrolmentToken, person: Person) -> bool:
         return True
     if not actor.has_role(Role.TEAM_LEAD):
         return False
-    held = {r.role for r in person.roles if r.revoked_at is None}
+    now = utcnow()
+    held = {r.role for r in person.roles if r.active_at(now)}
     if Role.ADMIN in held:
         return False
-    teams = {r.team_id for r in person.roles if r.role == Role.REGISSEUR and r.revoked_at is None and r.team_id}
+    teams = {r.team_id for r in person.roles if r.role == Role.REGISSEUR and r.active_at(now) and r.team_id}
     if teams & actor.teams(Role.TEAM_LEAD):
         return True
     # A partner professional or a team lead has no team lead of their own: any team lead of the gemeente is

@@ -199,6 +199,8 @@ async def finish_authentication(
     person = await db.get(Person, passkey.person_id)
     if person is None:
         raise PasskeyRefused
+    if person.deactivated_at is not None:
+        raise PasskeyRefused(N_("Je toegang tot Ons Plan is uitgezet. Vraag de beheerder van je gemeente om hulp."))
     return person
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.config import Settings
-from server.domain.models import PROFESSIONAL_ROLES, Person, WebSession, utcnow
+from server.domain.models import PROFESSIONAL_ROLES, Municipality, Person, WebSession, utcnow
 
 log = logging.getLogger("onsplan.sessions")
 
@@ -35,13 +35,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _limits(settings: Settings, person: Person | None) -> tuple[int, int]:
-    professional = person is not None and any(
-        r.role in PROFESSIONAL_ROLES and r.revoked_at is None for r in person.roles
-    )
+def _limits(settings: Settings, person: Person | None, gemeente: Municipality | None) -> tuple[int, int]:
+    """Idle minutes and absolute hours of a new session. The gemeente chooses the idle time (within the bounds
+    of server/domain/gemeente.py); the server's settings stay the outer bound that no gemeente can widen."""
+    now = utcnow()
+    professional = person is not None and any(r.role in PROFESSIONAL_ROLES and r.active_at(now) for r in person.roles)
     if professional:
-        return settings.session_idle_minutes_professional, settings.session_max_hours_professional
-    return settings.session_idle_minutes, settings.session_max_hours
+        idle = settings.session_idle_minutes_professional
+        if gemeente is not None:
+            idle = min(idle, gemeente.professional_idle_minutes)
+        return idle, settings.session_max_hours_professional
+    idle = settings.session_idle_minutes
+    if gemeente is not None and person is not None:
+        idle = min(idle, gemeente.household_idle_days * 24 * 60)
+    return idle, settings.session_max_hours
 
 
 # Built once: every request that carries a session cookie runs it.
@@ -70,7 +77,9 @@ async def load_with_person(
     row, person = found
     now = utcnow()
     idle = dt.timedelta(minutes=int(row.data.get("idle_minutes", settings.session_idle_minutes)))
-    if row.expires_at <= now or row.last_seen_at + idle <= now:
+    # Deactivating a person deletes their sessions; a session that still names them ends here all the same.
+    deactivated = person is not None and person.deactivated_at is not None
+    if deactivated or row.expires_at <= now or row.last_seen_at + idle <= now:
         await db.delete(row)
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
@@ -97,7 +106,8 @@ async def touch(db: AsyncSession, row: WebSession, now: dt.datetime) -> None:
 async def create(
     db: AsyncSession, settings: Settings, person: Person | None, data: dict[str, Any] | None = None
 ) -> tuple[str, WebSession]:
-    idle_minutes, max_hours = _limits(settings, person)
+    gemeente = await db.get(Municipality, person.municipality_id) if person is not None else None
+    idle_minutes, max_hours = _limits(settings, person, gemeente)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     row = WebSession(

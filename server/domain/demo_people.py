@@ -32,7 +32,11 @@ async def demo_people(db: AsyncSession) -> list[tuple[Role, Person]]:
     rows = await db.execute(
         select(Person, RoleAssignment.role)
         .join(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(Person.municipality_id == municipality_id, RoleAssignment.revoked_at.is_(None))
+        .where(
+            Person.municipality_id == municipality_id,
+            Person.deactivated_at.is_(None),
+            RoleAssignment.active_clause(),
+        )
     )
     found = {(person.display_name, str(role)): person for person, role in rows.tuples()}
     return [(role, found[(name, role.value)]) for name, role in DEMO_PEOPLE if (name, role.value) in found]

@@ -299,6 +299,7 @@ async def involve_performing_organisation(
             .where(
                 Household.id == household_id,
                 Organisation.kind == OrganisationKind.PARTNER,
+                Organisation.ended_at.is_(None),
                 func.lower(Organisation.name) == func.lower(literal(performer)),
             )
             .limit(1)

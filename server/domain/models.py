@@ -149,6 +149,8 @@ class RoleAssignment(UUIDBase):
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id"), default=None, index=True)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None)
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), default=None)
+    # Since when the person has the role (shown to the admin).
+    granted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
     # When the role ends. The admin may end a role from a later day: until that moment it still works.
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 

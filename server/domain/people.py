@@ -6,13 +6,16 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
+from server.domain.errors import N_, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
+    AccountEvent,
+    EnrolmentToken,
     Household,
     Member,
     Organisation,
@@ -252,10 +255,14 @@ async def register_household(db: AsyncSession, actor: Actor, data: HouseholdInpu
     teams = actor.teams(Role.REGISSEUR)
     if not teams:
         raise NotAllowed
+    # A team the admin ended takes no new households.
+    active = sorted(await db.scalars(select(Team.id).where(Team.id.in_(teams), Team.ended_at.is_(None))))
+    if not active:
+        raise NotAllowed(N_("Je team is beëindigd. Vraag de beheerder om een rol in een ander team."))
     match = await already_registered(db, actor, data)
     if match is not None:
         raise AlreadyRegistered(match)
-    team_id = sorted(teams)[0]
+    team_id = active[0]
     household = Household(
         municipality_id=actor.person.municipality_id,
         team_id=team_id,
@@ -407,26 +414,24 @@ ADMIN_ROLES: dict[Role, str] = {
 }
 
 
-async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str) -> Person:
-    """The functional admin creates a professional, team lead, coordinator or admin of their gemeente."""
-    errors: dict[str, str] = refused(name=name)
-    name = clean(name)
-    if not name:
-        errors["name"] = N_("Vul een naam in.")
-    elif len(name) > 120:
-        errors["name"] = N_("De naam is te lang (hoogstens 120 tekens).")
+async def _role_context(
+    db: AsyncSession, actor: Actor, role: str, context_id: str, errors: dict[str, str]
+) -> tuple[Role | None, uuid.UUID | None, uuid.UUID | None]:
+    """The role an admin gives and the team or organisation it needs, each of the admin's own gemeente and
+    not ended; a message per field for what does not fit."""
     chosen = Role(role) if role in Role._value2member_map_ else None
     if chosen is None or chosen not in ADMIN_ROLES:
         errors["role"] = N_("Kies een rol.")
+        return None, None, None
     team_id = organisation_id = None
-    if chosen is not None and ADMIN_ROLES.get(chosen):
+    if ADMIN_ROLES[chosen]:
         try:
             context_uuid = uuid.UUID(context_id)
         except ValueError:
             context_uuid = None
         if ADMIN_ROLES[chosen] == "team":
             team = await db.get(Team, context_uuid) if context_uuid else None
-            if team is None or team.municipality_id != actor.person.municipality_id:
+            if team is None or team.municipality_id != actor.person.municipality_id or team.ended_at is not None:
                 errors["context"] = N_("Kies het team waarin deze persoon werkt.")
             else:
                 team_id = team.id
@@ -437,10 +442,23 @@ async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, 
                 organisation is None
                 or organisation.municipality_id != actor.person.municipality_id
                 or organisation.kind != wanted
+                or organisation.ended_at is not None
             ):
                 errors["context"] = N_("Kies de organisatie waar deze persoon werkt.")
             else:
                 organisation_id = organisation.id
+    return chosen, team_id, organisation_id
+
+
+async def create_staff(db: AsyncSession, actor: Actor, *, name: str, role: str, context_id: str) -> Person:
+    """The functional admin creates a professional, team lead, coordinator or admin of their gemeente."""
+    errors: dict[str, str] = refused(name=name)
+    name = clean(name)
+    if not name:
+        errors["name"] = N_("Vul een naam in.")
+    elif len(name) > 120:
+        errors["name"] = N_("De naam is te lang (hoogstens 120 tekens).")
+    chosen, team_id, organisation_id = await _role_context(db, actor, role, context_id, errors)
     if errors or chosen is None:
         raise InvalidInput(errors)
     return await create_person(
@@ -502,3 +520,181 @@ async def managed_person(db: AsyncSession, actor: Actor, person_id: uuid.UUID, *
         if person.id == person_id:
             return person
     raise NotFound
+
+
+# --------------------------------------------------------------------------------------------------------
+# The admin's page per person: roles, ending a role, deactivating
+# --------------------------------------------------------------------------------------------------------
+
+# Days are the gemeente's days: a role ended "from 1 March" stops at the start of 1 March in the Netherlands.
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def local_today() -> dt.date:
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+@dataclass(frozen=True)
+class StaffRole:
+    """One role of a person as the admin sees it: what, where, since when, and until when."""
+
+    id: uuid.UUID
+    role: Role
+    context: str
+    granted_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    active: bool
+
+
+async def staff_roles(db: AsyncSession, person: Person) -> list[StaffRole]:
+    """The person's roles of the admin's kind (no household or network roles), working ones first."""
+    rows = await db.execute(
+        select(RoleAssignment, Team.name, Organisation.name)
+        .outerjoin(Team, Team.id == RoleAssignment.team_id)
+        .outerjoin(Organisation, Organisation.id == RoleAssignment.organisation_id)
+        .where(RoleAssignment.person_id == person.id, RoleAssignment.role.in_([r.value for r in ADMIN_ROLES]))
+    )
+    now = utcnow()
+    roles = [
+        StaffRole(
+            id=assignment.id,
+            role=Role(assignment.role),
+            context=team_name or organisation_name or "",
+            granted_at=assignment.granted_at,
+            ends_at=assignment.revoked_at,
+            active=assignment.active_at(now),
+        )
+        for assignment, team_name, organisation_name in rows.tuples()
+    ]
+    return sorted(roles, key=lambda r: (not r.active, r.ends_at is not None, r.role.value, r.context))
+
+
+@dataclass
+class RoleInput:
+    """A role the admin adds to someone, with its team or organisation (as on the create form)."""
+
+    role: str = ""
+    context: str = ""
+
+
+@dataclass
+class RoleEndInput:
+    """The day a role ends: today (at once) or a later day."""
+
+    ends_on: str = ""
+
+    def validate(self) -> dt.date:
+        try:
+            day = dt.date.fromisoformat(clean(self.ends_on))
+        except ValueError:
+            raise InvalidInput({"ends_on": N_("Vul een datum in, bijvoorbeeld 15-03-2027.")}) from None
+        if day < local_today():
+            raise InvalidInput({"ends_on": N_("Kies vandaag of een latere dag.")})
+        if day > local_today() + dt.timedelta(days=366):
+            raise InvalidInput({"ends_on": N_("Kies een dag binnen een jaar.")})
+        return day
+
+
+OWN_ADMIN_ROLE = N_("Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere beheerder.")
+OWN_DEACTIVATION = N_("Je kunt jezelf niet deactiveren. Vraag een andere beheerder.")
+
+
+async def add_role(db: AsyncSession, actor: Actor, person: Person, data: RoleInput) -> RoleAssignment:
+    """Give the person another role, with the team or organisation it needs."""
+    errors: dict[str, str] = refused(role=data.role, context=data.context)
+    chosen, team_id, organisation_id = await _role_context(db, actor, data.role, data.context, errors)
+    if chosen is not None and not errors:
+        now = utcnow()
+        if any(
+            r.role == chosen and r.team_id == team_id and r.organisation_id == organisation_id and r.active_at(now)
+            for r in person.roles
+        ):
+            errors["role"] = N_("Deze persoon heeft deze rol hier al.")
+    if errors or chosen is None:
+        raise InvalidInput(errors)
+    assignment = RoleAssignment(
+        person_id=person.id, role=chosen, team_id=team_id, organisation_id=organisation_id, granted_at=utcnow()
+    )
+    db.add(assignment)
+    await db.flush()
+    await _account_event(db, person, "role.added", actor)
+    return assignment
+
+
+async def staff_role_of(db: AsyncSession, person: Person, role_id: uuid.UUID) -> RoleAssignment:
+    """One of the person's roles of the admin's kind; anything else looks like nothing."""
+    assignment = await db.get(RoleAssignment, role_id)
+    if assignment is None or assignment.person_id != person.id or Role(assignment.role) not in ADMIN_ROLES:
+        raise NotFound
+    return assignment
+
+
+class RoleAlreadyEnded(IllegalTransition):
+    message = N_("Deze rol is al beëindigd.")
+
+
+async def end_role(
+    db: AsyncSession, actor: Actor, person: Person, assignment: RoleAssignment, data: RoleEndInput
+) -> None:
+    """End a role today (it stops working at once) or from a later day (it works until that day starts). An
+    admin does not end their own admin role: a gemeente could be left without anyone to manage it."""
+    day = data.validate()
+    if person.id == actor.id and assignment.role == Role.ADMIN:
+        raise InvalidInput({"ends_on": OWN_ADMIN_ROLE}, OWN_ADMIN_ROLE)
+    now = utcnow()
+    if not assignment.active_at(now):
+        raise RoleAlreadyEnded
+    if day <= local_today():
+        assignment.revoked_at = now
+    else:
+        assignment.revoked_at = dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ).astimezone(dt.UTC)
+    await db.flush()
+    await _account_event(db, person, "role.ended", actor)
+
+
+async def deactivate(db: AsyncSession, actor: Actor, person: Person) -> None:
+    """Switch off all of the person's access at once: every session ends in the same transaction (so an open
+    browser gets the sign-in page on its next request), and passkeys and links no longer sign them in. Their
+    roles and passkeys stay, so that reactivating gives the same access back."""
+    if person.id == actor.id:
+        raise NotAllowed(OWN_DEACTIVATION)
+    if person.deactivated_at is not None:
+        return
+    person.deactivated_at = utcnow()
+    await end_sessions(db, person.id)
+    # Links made before stay dead after a reactivation too: whoever needs one gets a new one then.
+    await db.execute(
+        update(EnrolmentToken)
+        .where(EnrolmentToken.person_id == person.id, EnrolmentToken.used_at.is_(None))
+        .values(used_at=person.deactivated_at)
+    )
+    await db.flush()
+    await _account_event(db, person, "person.deactivated", actor)
+
+
+async def reactivate(db: AsyncSession, actor: Actor, person: Person) -> None:
+    if person.deactivated_at is None:
+        return
+    person.deactivated_at = None
+    await db.flush()
+    await _account_event(db, person, "person.reactivated", actor)
+
+
+async def _account_event(db: AsyncSession, person: Person, kind: str, by: Actor) -> None:
+    db.add(AccountEvent(person_id=person.id, kind=kind, actor_name=by.person.display_name, created_at=utcnow()))
+    await db.flush()
+
+
+@dataclass(frozen=True)
+class AdminStart:
+    """What waits for the admin on their start page: colleagues who never made a passkey (their link may have
+    expired), and how many people are active."""
+
+    not_enrolled: int
+    active: int
+
+
+async def admin_start(db: AsyncSession, actor: Actor) -> AdminStart:
+    staff = await staff_of(db, actor)
+    active = [p for p in staff if p.deactivated_at is None]
+    return AdminStart(not_enrolled=sum(1 for p in active if p.enrolled_at is None), active=len(active))

@@ -164,7 +164,7 @@ async def agree(
         lambda refused: _agreement_page(
             request, db_session, household_id, AgreementInput(), in_person=False, refused=refused
         ),
-        steps.agree_in_app(db_session, actor.person, household_id, trajectory, instrument),
+        steps.agree_in_app(db_session, actor.person, household_id, trajectory, instrument, weeks=_weeks(request)),
         f"/huishoudens/{household_id}/akkoord?akkoord=1",
     )
 
@@ -189,7 +189,7 @@ async def agree_in_person(
     trajectory = await lifecycle.open_trajectory(db_session, household_id)
     return await _answer(
         lambda refused: _agreement_page(request, db_session, household_id, data, in_person=True, refused=refused),
-        steps.record_in_person(db_session, actor.person, trajectory, instrument, data),
+        steps.record_in_person(db_session, actor.person, trajectory, instrument, data, weeks=_weeks(request)),
         f"/huishoudens/{household_id}/uitvoering",
     )
 
@@ -199,9 +199,14 @@ async def agree_in_person(
 # --------------------------------------------------------------------------------------------------------
 
 
-def _evaluation_default(trajectory: Trajectory) -> str:
+def _weeks(request: Request[Any, Any, Any]) -> int:
+    """The gemeente's interval until the next evaluation, as the guard found it with the household."""
+    return guarded_household(request).evaluation_interval_weeks
+
+
+def _evaluation_default(trajectory: Trajectory, weeks: int) -> str:
     planned = trajectory.next_evaluation_on
-    return (planned if planned and planned > steps.today() else steps.default_evaluation()).isoformat()
+    return (planned if planned and planned > steps.today() else steps.default_evaluation(weeks=weeks)).isoformat()
 
 
 async def _execution_page(
@@ -216,7 +221,7 @@ async def _execution_page(
     context = {
         **_base(request, trajectory, refused),
         "open": trajectory.phase == Phase.PLAN_VASTGESTELD,
-        "data": data or EvaluationInput(evaluation_on=_evaluation_default(trajectory)),
+        "data": data or EvaluationInput(evaluation_on=_evaluation_default(trajectory, _weeks(request))),
     }
     return render(request, "pages/workspace/execution.html", context, status_code=refused.status_code)
 
@@ -257,7 +262,7 @@ async def _evaluation_page(
         **_base(request, trajectory, refused),
         "can_start": trajectory.phase == Phase.UITVOERING,
         "deciding": trajectory.phase == Phase.EVALUATIE,
-        "data": data or EvaluationInput(evaluation_on=steps.default_evaluation().isoformat()),
+        "data": data or EvaluationInput(evaluation_on=steps.default_evaluation(weeks=_weeks(request)).isoformat()),
     }
     return render(request, "pages/workspace/evaluation.html", context, status_code=refused.status_code)
 
@@ -331,7 +336,7 @@ async def _waakvlam_page(
         "plan": plan or WaakvlamInput(first_on=first),
         "answer": answer or CheckInAnswer(),
         "answered": answer.checkin if answer else "",
-        "reopen": reopen or EvaluationInput(evaluation_on=steps.default_evaluation().isoformat()),
+        "reopen": reopen or EvaluationInput(evaluation_on=steps.default_evaluation(weeks=_weeks(request)).isoformat()),
     }
     return render(request, "pages/workspace/waakvlam.html", context, status_code=refused.status_code)
 

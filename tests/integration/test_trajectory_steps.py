@@ -24,8 +24,10 @@ from server.domain.policy import Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.workspace.model import CheckIn, Intake, PlanAgreement
-from server.domain.workspace.steps import add_months
 from tests.factories import World, make_household, make_world, signed_in_as
+
+# The gemeente's default interval until the first evaluation (Municipality.evaluation_interval_weeks).
+THIRTEEN_WEEKS = dt.timedelta(weeks=13)
 
 
 def in_days(days: int) -> str:
@@ -97,7 +99,7 @@ async def test_the_household_says_akkoord_on_its_own_phone(
     trajectory = await trajectory_of(db, household)
     assert trajectory.phase == Phase.PLAN_VASTGESTELD
     today = utcnow().date()
-    assert trajectory.next_evaluation_on == add_months(today, 3)
+    assert trajectory.next_evaluation_on == today + THIRTEEN_WEEKS
     agreement = await db.scalar(select(PlanAgreement).where(PlanAgreement.household_id == household.id))
     assert agreement is not None and agreement.way == "in_app" and agreement.person_name == "Sanne"
     assert agreement.plan[0]["text"] == "Rust" and agreement.plan[0]["actions"][0]["what"] == "Bellen"
@@ -107,7 +109,7 @@ async def test_the_household_says_akkoord_on_its_own_phone(
     text = await timeline(client, household)
     assert f"Sanne zei op {long_day(today)} akkoord op jullie plan." in text
     assert "Jullie plan is vastgesteld." in text
-    assert f"De eerste evaluatie van het plan is op {long_day(add_months(today, 3))}." in text
+    assert f"De eerste evaluatie van het plan is op {long_day(today + THIRTEEN_WEEKS)}." in text
 
 
 async def test_no_akkoord_before_the_intake_is_complete(
@@ -154,9 +156,9 @@ async def test_the_whole_way_from_akkoord_at_the_table_to_waakvlam_and_back(
     assert agreement is not None and agreement.way == "in_person" and agreement.agreed_on == agreed_on
     assert agreement.person_name == "Fatima"
 
-    # Uitvoering: the first evaluation is proposed three months on; she picks another day.
+    # Uitvoering: the first evaluation is proposed the gemeente's thirteen weeks on; she picks another day.
     page = await client.get(f"{base}/uitvoering")
-    assert f'value="{add_months(utcnow().date(), 3).isoformat()}"' in page.text
+    assert f'value="{(utcnow().date() + THIRTEEN_WEEKS).isoformat()}"' in page.text
     refused = await submit(page, f"{base}/uitvoering", {"evaluation_on": in_days(400)})
     assert refused.status_code == 400 and "Kies een datum binnen een jaar." in refused.text
     response = await submit(refused, f"{base}/uitvoering", {"evaluation_on": in_days(70)})

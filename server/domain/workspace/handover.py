@@ -163,9 +163,11 @@ async def partner_candidates(db: AsyncSession, municipality_id: uuid.UUID) -> li
         .where(
             Organisation.municipality_id == municipality_id,
             Organisation.kind == OrganisationKind.PARTNER,
+            Organisation.ended_at.is_(None),
             Person.municipality_id == municipality_id,
             RoleAssignment.role == Role.PARTNER_PROFESSIONAL,
-            RoleAssignment.revoked_at.is_(None),
+            RoleAssignment.active_clause(),
+            Person.deactivated_at.is_(None),
         )
         .order_by(Organisation.name, Person.display_name)
     )
@@ -180,7 +182,8 @@ async def colleague_candidates(db: AsyncSession, team_id: uuid.UUID, regisseur_i
         .where(
             RoleAssignment.team_id == team_id,
             RoleAssignment.role == Role.REGISSEUR,
-            RoleAssignment.revoked_at.is_(None),
+            RoleAssignment.active_clause(),
+            Person.deactivated_at.is_(None),
             *([Person.id != regisseur_id] if regisseur_id else []),
         )
         .distinct()
@@ -198,6 +201,7 @@ async def _partner(
         organisation is None
         or organisation.municipality_id != municipality_id
         or organisation.kind != OrganisationKind.PARTNER
+        or organisation.ended_at is not None
     ):
         raise InvalidInput({"partner": N_("Kies een partnerorganisatie van de gemeente.")})
     person = await db.scalar(
@@ -208,7 +212,8 @@ async def _partner(
             Person.municipality_id == municipality_id,
             RoleAssignment.organisation_id == organisation_id,
             RoleAssignment.role == Role.PARTNER_PROFESSIONAL,
-            RoleAssignment.revoked_at.is_(None),
+            RoleAssignment.active_clause(),
+            Person.deactivated_at.is_(None),
         )
         .limit(1)
     )
@@ -228,7 +233,8 @@ async def _colleague(db: AsyncSession, household: Household, person_id: uuid.UUI
             Person.municipality_id == household.municipality_id,
             RoleAssignment.team_id == household.team_id,
             RoleAssignment.role == Role.REGISSEUR,
-            RoleAssignment.revoked_at.is_(None),
+            RoleAssignment.active_clause(),
+            Person.deactivated_at.is_(None),
         )
         .limit(1)
     )

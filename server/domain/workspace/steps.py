@@ -9,7 +9,6 @@ in the future) are checked here, before anything is stored.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -29,9 +28,10 @@ from server.domain.text import clean, refused
 from server.domain.workspace.intake import intake_complete
 from server.domain.workspace.model import AgreementWay, CheckIn, PlanAgreement
 
-# The first evaluation, unless the regisseur chooses another day: three months after the akkoord (seed 000:
-# the plan is looked at again after about three months).
-FIRST_EVALUATION_MONTHS = 3
+# The first evaluation, unless the regisseur chooses another day: the gemeente's interval after the akkoord
+# (Municipality.evaluation_interval_weeks; by default thirteen weeks, seed 000: the plan is looked at again after
+# about three months).
+DEFAULT_EVALUATION_WEEKS = 13
 # Evaluations and check-ins are planned at most a year ahead.
 MAX_AHEAD = dt.timedelta(days=366)
 MAX_CHECKINS = 3
@@ -50,15 +50,9 @@ def today() -> dt.date:
     return utcnow().date()
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; the last day of the month where that month is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def default_evaluation(after: dt.date | None = None) -> dt.date:
-    return add_months(after or today(), FIRST_EVALUATION_MONTHS)
+def default_evaluation(after: dt.date | None = None, weeks: int = DEFAULT_EVALUATION_WEEKS) -> dt.date:
+    """The day the next evaluation is proposed: ``weeks`` (the gemeente's interval) after ``after``."""
+    return (after or today()) + dt.timedelta(weeks=weeks)
 
 
 def _parse(raw: str) -> dt.date | None:
@@ -275,6 +269,7 @@ async def _agree(
     instrument: InstrumentDef,
     way: AgreementWay,
     agreed_on: dt.date,
+    weeks: int,
 ) -> PlanAgreement:
     plan = await plan_snapshot(db, trajectory.household_id, instrument)
     await _check_agreement_possible(db, trajectory, plan)
@@ -297,25 +292,38 @@ async def _agree(
         detail={"way": str(way), "agreed_on": agreed_on.isoformat(), "goals": len(plan)},
     )
     await lifecycle.move(db, trajectory, Phase.PLAN_VASTGESTELD, actor)
-    await _plan_evaluation(db, trajectory, actor, default_evaluation(max(agreed_on, today())), first=True)
+    await _plan_evaluation(db, trajectory, actor, default_evaluation(max(agreed_on, today()), weeks), first=True)
     return agreement
 
 
 async def agree_in_app(
-    db: AsyncSession, actor: Person, household_id: uuid.UUID, trajectory: Trajectory, instrument: InstrumentDef
+    db: AsyncSession,
+    actor: Person,
+    household_id: uuid.UUID,
+    trajectory: Trajectory,
+    instrument: InstrumentDef,
+    *,
+    weeks: int = DEFAULT_EVALUATION_WEEKS,
 ) -> PlanAgreement:
-    """A member of the household says "akkoord" on the plan on its own phone, today."""
+    """A member of the household says "akkoord" on the plan on its own phone, today. The first evaluation is
+    planned ``weeks`` (the gemeente's interval) later."""
     if trajectory.household_id != household_id:
         raise NotFound
-    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_APP, today())
+    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_APP, today(), weeks)
 
 
 async def record_in_person(
-    db: AsyncSession, actor: Person, trajectory: Trajectory, instrument: InstrumentDef, data: AgreementInput
+    db: AsyncSession,
+    actor: Person,
+    trajectory: Trajectory,
+    instrument: InstrumentDef,
+    data: AgreementInput,
+    *,
+    weeks: int = DEFAULT_EVALUATION_WEEKS,
 ) -> PlanAgreement:
     """The regisseur records that the household agreed at the table, on the day it did."""
     agreed_on = data.validate()
-    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_PERSON, agreed_on)
+    return await _agree(db, actor, trajectory, instrument, AgreementWay.IN_PERSON, agreed_on, weeks)
 
 
 async def agreements_of(db: AsyncSession, household_id: uuid.UUID) -> list[PlanAgreement]:

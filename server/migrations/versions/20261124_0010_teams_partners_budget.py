@@ -153,8 +153,21 @@ def upgrade() -> None:
             sa.Column("ended_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True)
         )
 
+    # Since when a role is held; roles from before this revision take the day their person was made.
+    with op.batch_alter_table("role_assignment", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("granted_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True)
+        )
+    op.execute(
+        "UPDATE role_assignment SET granted_at = "
+        "(SELECT person.created_at FROM person WHERE person.id = role_assignment.person_id)"
+    )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("role_assignment", schema=None) as batch_op:
+        batch_op.drop_column("granted_at")
+
     with op.batch_alter_table("team", schema=None) as batch_op:
         batch_op.drop_column("ended_at")
 

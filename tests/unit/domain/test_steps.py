@@ -155,7 +155,7 @@ async def test_every_step_is_allowed_from_its_phase_and_refused_from_the_others(
         assert session.added == [] and session.executed == 0
 
 
-async def test_the_akkoord_keeps_the_plan_and_plans_the_first_evaluation_three_months_later() -> None:
+async def test_the_akkoord_keeps_the_plan_and_plans_the_first_evaluation_thirteen_weeks_later() -> None:
     trajectory = trajectory_in(P.INTAKE)
     session = FakeSession(trajectory)
     agreed_on = steps.today() - dt.timedelta(days=2)
@@ -173,7 +173,7 @@ async def test_the_akkoord_keeps_the_plan_and_plans_the_first_evaluation_three_m
         }
     ]
     assert session.events() == [EventKind.PLAN_AGREED, EventKind.TRAJECTORY_PHASE, EventKind.EVALUATION_PLANNED]
-    assert trajectory.next_evaluation_on == steps.add_months(steps.today(), 3)
+    assert trajectory.next_evaluation_on == steps.today() + dt.timedelta(weeks=steps.DEFAULT_EVALUATION_WEEKS)
 
 
 @pytest.mark.parametrize(
@@ -211,10 +211,9 @@ def test_an_evaluation_is_planned_after_today_and_within_a_year(raw: str) -> Non
     assert "evaluation_on" in refused.value.errors
 
 
-def test_three_months_later_is_the_same_day_or_the_end_of_a_shorter_month() -> None:
-    assert steps.add_months(dt.date(2026, 3, 12), 3) == dt.date(2026, 6, 12)
-    assert steps.add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
-    assert steps.add_months(dt.date(2027, 11, 30), 3) == dt.date(2028, 2, 29)
+def test_the_next_evaluation_is_the_gemeentes_interval_later() -> None:
+    assert steps.default_evaluation(dt.date(2026, 3, 12)) == dt.date(2026, 6, 11)
+    assert steps.default_evaluation(dt.date(2026, 3, 12), weeks=4) == dt.date(2026, 4, 9)
 
 
 def test_a_waakvlam_needs_a_first_checkin_and_plans_the_days_in_order() -> None:
