@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
-from server.domain import involvement, lifecycle
+from server.domain import involvement, lifecycle, partner
+from server.domain.budget import ledger
 from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
@@ -38,6 +39,7 @@ from server.domain.models import (
 )
 from server.domain.network import service as network
 from server.domain.network.model import NetworkPerson
+from server.domain.network.service import add_note
 from server.domain.people import create_person
 from server.domain.plan import service as plan
 from server.domain.plan.model import Goal, PlanAction
@@ -45,6 +47,8 @@ from server.domain.policy import Actor, Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.ratings.model import AssessmentKind
+from server.domain.teamwork import cover as covers
+from server.domain.teamwork import escalation as escalations
 from server.domain.volunteering import service as volunteering
 from server.domain.workspace import handover as handovers
 from server.domain.workspace import intake as intakes
@@ -395,15 +399,38 @@ async def _build_plans(db: AsyncSession, world: DemoWorld, households: dict[str,
         de_vries, anouk, Relation.MEMBER, domain_key="dagbesteding", horizon="een_jaar",
         text="Een paar ochtenden per week iets doen buiten de deur.",
     )  # fmt: skip
-    await action(
-        de_vries, fatima, daytime, who_type="professional", performer="MEE",
-        professional_reason="MEE kent de plekken voor dagbesteding die bij Anouk passen.",
-        what="Samen twee plekken voor dagbesteding bekijken.",
-    )  # fmt: skip
+    mee = world.organisations["MEE"]
     await plan.share_goal(
         db, anouk, de_vries.id, world.municipality.id, daytime.id,
-        plan.ShareInput(target=f"organisation:{world.organisations['MEE'].id}", purpose="hulp bij het zoeken"),
+        plan.ShareInput(target=f"organisation:{mee.id}", purpose="hulp bij het zoeken"),
     )  # fmt: skip
+    # Given to MEE: Ruud finds both on his start page; he already picked up the first.
+    visit = await action(
+        de_vries, fatima, daytime, who_type="professional", organisation=str(mee.id),
+        professional_reason="MEE kent de plekken voor dagbesteding die bij Anouk passen.",
+        what="Samen twee plekken voor dagbesteding bekijken.", due_on=(today + dt.timedelta(days=8)).isoformat(),
+    )  # fmt: skip
+    ruud = actor_for(world.people["Ruud"])
+    await partner.take_action(db, ruud, de_vries.id, visit.id)
+    await add_note(
+        db,
+        ruud,
+        Relation.PARTNER_WITH_SHARE,
+        de_vries.id,
+        visit.id,
+        "Donderdag om 10 uur bij De Brug, ik haal Anouk op.",
+    )
+    call = await action(
+        de_vries, fatima, daytime, who_type="professional", organisation=str(mee.id),
+        professional_reason="Een indicatie voor dagbesteding vraagt MEE aan.",
+        what="De aanvraag voor dagbesteding indienen.", due_on=(today + dt.timedelta(days=1)).isoformat(),
+    )  # fmt: skip
+    # Overdue by now (the form refuses a day already past, so it is set afterwards).
+    call.due_on = today - dt.timedelta(days=3)
+    # Anouk shares her scores with MEE too, so that Ruud sees how she is doing.
+    await partner.share_ratings(
+        db, anouk, de_vries.id, partner.RatingsShareInput(organisation=str(mee.id), purpose="passende dagbesteding")
+    )
 
     el_amrani = households["El Amrani"]
     money = await goal(
@@ -574,9 +601,69 @@ async def _build_workspace(db: AsyncSession, world: DemoWorld, households: dict[
     )  # fmt: skip
 
 
+async def _build_teamwork(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """What waits for the team lead: a doorbraak asked for De Vries (the day activity has a waiting list), one
+    decided for El Amrani, a gezinsbudget for De Vries with one grant above Fatima's mandate, and Joost covering
+    for Fatima during her holiday next month. For the admin: a recovery link that waits for his approval."""
+    today = utcnow().date()
+    people = world.people
+    fatima, karin = actor_for(people["Fatima"]), actor_for(people["Karin"])
+
+    de_vries = households["De Vries"]
+    trajectory = await _trajectory(db, de_vries)
+    daytime = await db.scalar(
+        select(Goal.id).where(Goal.household_id == de_vries.id, Goal.domain_key == "dagbesteding")
+    )
+    await escalations.raise_escalation(
+        db, fatima, trajectory,
+        escalations.EscalationInput(
+            blocked="Dagbesteding bij De Brug kan pas na een wachttijd van vier maanden.",
+            blocked_by="Wachtlijst dagbesteding (Wmo)", needed="Een plek met voorrang, of een tijdelijke plek.",
+            needed_by=(today + dt.timedelta(days=14)).isoformat(), goal=str(daytime),
+        ),
+    )  # fmt: skip
+    for kind, purpose, amount in (
+        ("grant", "Gezinsbudget voor het plan", "450,00"),
+        ("spending", "Schoolspullen voor Milan", "120,00"),
+        ("spending", "Buskaart naar de dagbesteding", "24,95"),
+        # Above the mandate of € 500: waits for Karin.
+        ("grant", "Een wasmachine", "650,00"),
+    ):
+        await ledger.book_entry(db, fatima, de_vries.id, ledger.EntryInput(kind=kind, purpose=purpose, amount=amount))
+
+    el_amrani = households["El Amrani"]
+    asked = await escalations.raise_escalation(
+        db, fatima, await _trajectory(db, el_amrani),
+        escalations.EscalationInput(
+            blocked="Sociale Zaken beslist pas na acht weken over de bijzondere bijstand.",
+            blocked_by="Sociale Zaken", needed="Een beslissing binnen twee weken, want de huur is achter.",
+        ),
+    )  # fmt: skip
+    await escalations.decide(
+        db, karin, el_amrani.id, asked.id,
+        escalations.DecisionInput(
+            outcome="toegekend", arranged="Sociale Zaken beslist binnen tien dagen; Karin sprak het af met de afdeling."
+        ),
+    )  # fmt: skip
+
+    # Ilse (Harmelen) lost her phone; Karin made her a new link, which waits for a second person: Bram.
+    ilse = people["Ilse"]
+    ilse.enrolled_at = utcnow() - dt.timedelta(days=60)
+    await enrolment.issue(db, person=ilse, created_by=karin.person, origin="http://localhost")
+
+    holiday = today + dt.timedelta(days=21)
+    await covers.start_cover(
+        db, karin,
+        covers.CoverInput(
+            absent=str(people["Fatima"].id), covering=str(people["Joost"].id),
+            starts_on=holiday.isoformat(), ends_on=(holiday + dt.timedelta(days=13)).isoformat(),
+        ),
+    )  # fmt: skip
+
+
 # Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace]
+DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace, _build_teamwork]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:
