@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import AccessLogEntry, Household, Organisation, OrganisationKind, Person, Role
+from server.domain.models import AccessLogEntry, Household, Organisation, OrganisationKind, Person, Role, utcnow
 from server.domain.people import create_person
 from server.domain.plan.model import ActionStatus, Goal, PlanAction
 from server.domain.volunteering.model import HelpOffer, HelpRequest, InvolvementCount
@@ -178,6 +178,22 @@ async def test_volunteers_of_an_organisation_the_gemeente_does_not_work_with_see
     board, offered = await offer_as(client, db, kees, card_shown=False)
     assert "Een kind naar school brengen" not in board.text
     assert "werkt (nog) niet met deze gemeente samen" in board.text
+    assert offered.status_code == 404
+    assert await db.scalar(select(HelpOffer)) is None
+
+
+async def test_volunteers_of_an_organisation_the_admin_ended_see_no_cards(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    world, _household, _anouk, _action = await published_request(client, db, submit)
+    ended = Organisation(
+        municipality_id=world.municipality.id, name="Oud Clubje", kind=OrganisationKind.VOLUNTEER, ended_at=utcnow()
+    )
+    db.add(ended)
+    await db.flush()
+    kees = await volunteer(db, world, "Kees", ended)
+    board, offered = await offer_as(client, db, kees, card_shown=False)
+    assert "Een kind naar school brengen" not in board.text
     assert offered.status_code == 404
     assert await db.scalar(select(HelpOffer)) is None
 

@@ -118,7 +118,7 @@ async def publish(
 
 
 async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation | None:
-    """The volunteer's organisation, if it is one the volunteer's gemeente works with."""
+    """The volunteer's organisation, if it is one the volunteer's gemeente works with (and has not ended)."""
     organisation_ids = [r.organisation_id for r in actor.roles if r.role == Role.VOLUNTEER and r.organisation_id]
     if not organisation_ids:
         return None
@@ -128,6 +128,7 @@ async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation
             Organisation.id.in_(organisation_ids),
             Organisation.kind == OrganisationKind.VOLUNTEER,
             Organisation.works_with_municipality.is_(True),
+            Organisation.ended_at.is_(None),
             Organisation.municipality_id == actor.person.municipality_id,
         )
         .limit(1)
