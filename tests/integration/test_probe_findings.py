@@ -108,7 +108,7 @@ async def test_a_professionals_recovery_link_needs_a_second_person_and_ends_the_
 
     client.cookies.clear()
     await signed_in_as(client, db, world.admin)
-    made = await submit("/beheer/mensen", f"/beheer/mensen/{world.regisseur.id}/link", {})
+    made = await submit(f"/beheer/mensen/{world.regisseur.id}", f"/beheer/mensen/{world.regisseur.id}/link", {})
     shown = await client.get(made.headers["location"])
     assert "werkt pas als een teamleider of een tweede beheerder hem goedkeurt" in shown.text
     found = TOKEN.search(shown.text)
@@ -116,7 +116,7 @@ async def test_a_professionals_recovery_link_needs_a_second_person_and_ends_the_
     token = found.group(1)
     # The admin cannot approve her own link, nor make one for herself.
     assert "Er wachten geen herstellinks op jou." in (await client.get("/herstellinks")).text
-    people_page = await client.get("/beheer/mensen")
+    people_page = await client.get(f"/beheer/mensen/{world.admin.id}")
     assert f"/beheer/mensen/{world.admin.id}/link" not in people_page.text
     assert "Dat ben jij" in people_page.text
     own = await client.post(
@@ -379,13 +379,13 @@ async def test_the_team_leads_list_is_logged_for_each_household_on_it(
     first, _ = await make_household(db, world.regisseur, "Bakker", ("Sanne",))
     second, _ = await make_household(db, world.colleague, "Jansen", ("Ahmed",))
     await signed_in_as(client, db, world.team_lead)
-    page = await client.get("/mijn")
+    page = await client.get("/team")
     assert "Bakker" in page.text and "Jansen" in page.text
     await db.rollback()
     rows = list(await db.scalars(select(AccessLogEntry).order_by(AccessLogEntry.created_at)))
     assert {(r.household_id, r.actor_name, r.actor_role, r.resource) for r in rows} == {
-        (first.id, "Karin", "team_lead", "caseload.team"),
-        (second.id, "Karin", "team_lead", "caseload.team"),
+        (first.id, "Karin", "team_lead", "team_overview"),
+        (second.id, "Karin", "team_lead", "team_overview"),
     }
 
 
