@@ -79,6 +79,8 @@ async def test_raise_decide_and_the_timeline(client: AsyncTestClient[Litestar], 
     assert "Rust in huis" not in lead_page.text and "Geheime actie" not in lead_page.text
     plan_page = await client.get(f"{home}/plan")
     assert plan_page.status_code == 200 and "Geheime actie" not in plan_page.text
+    # No way from there into the household's overview, which is not hers to read; back to the doorbraken.
+    assert f'href="{home}"' not in plan_page.text and 'href="/team/doorbraken"' in plan_page.text
     form = find_form(lead_page, f"{home}/doorbraak/{escalation.id}")
     missing = await send(client, form, {"outcome": "toegekend", "arranged": ""})
     assert missing.status_code == 400 and "Schrijf op wat je hebt geregeld." in missing.text
