@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.events import EventKind
@@ -85,6 +86,8 @@ class CaseloadRow:
     handover: WaitingHandover | None = None
     # A doorbraak: open (asked), or decided (granted or refused) in the last two weeks.
     escalation: EscalationStatus | None = None
+    regisseur_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
 
     @property
     def signals(self) -> int:
@@ -124,9 +127,11 @@ def attention_order(row: CaseloadRow) -> tuple[bool, int, str]:
     return (not row.evaluation_overdue, -row.signals, row.name.casefold())
 
 
-def _own_trajectories(actor: Actor) -> Select[tuple[uuid.UUID]]:
-    return select(Trajectory.household_id).where(
-        Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN
+def _own_trajectories(whose: ColumnElement[bool]) -> Select[tuple[uuid.UUID]]:
+    return (
+        select(Trajectory.household_id)
+        .join(Household, Household.id == Trajectory.household_id)
+        .where(whose, Trajectory.phase != Phase.AFGESLOTEN)
     )
 
 
@@ -139,11 +144,35 @@ async def caseload(
     Her own households are hers to see: the overview writes no look for them, so her last look in the access
     log stays the moment of her last visit to the household ("changed since your last visit")."""
     today = today or utcnow().date()
-    households = await _households(db, actor, today)
+    rows = await _rows(db, actor, Trajectory.regisseur_id == actor.id, today)
+    return _caseload(rows, phase)
+
+
+async def caseloads_of(
+    db: AsyncSession, actor: Actor, covers: Collection[tuple[uuid.UUID, uuid.UUID]], *, today: dt.date | None = None
+) -> dict[tuple[uuid.UUID, uuid.UUID], Caseload]:
+    """Per (regisseur, team): the households of that team she is the regisseur of, as ``actor`` sees them (her
+    own looks and changes decide "changed since your last visit"). What a colleague covering for absent
+    regisseurs looks after. The same two statements, however many covers."""
+    today = today or utcnow().date()
+    rows: list[CaseloadRow] = []
+    if covers:
+        whose = or_(*(and_(Trajectory.regisseur_id == r, Household.team_id == t) for r, t in covers))
+        rows = await _rows(db, actor, whose, today)
+    return {
+        (regisseur, team): _caseload(
+            [row for row in rows if row.regisseur_id == regisseur and row.team_id == team], None
+        )
+        for regisseur, team in covers
+    }
+
+
+async def _rows(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[CaseloadRow]:
+    households = await _households(db, actor, whose, today)
     if not households:
-        return Caseload(rows=[], phase_counts=dict.fromkeys(OPEN_PHASES, 0), phase=phase)
-    gaps = await _rating_gaps(db, actor)
-    rows = [
+        return []
+    gaps = await _rating_gaps(db, whose)
+    return [
         CaseloadRow(
             household_id=h.household_id,
             name=h.name,
@@ -158,9 +187,14 @@ async def caseload(
             help_without_volunteer=h.help_without_volunteer,
             handover=h.handover,
             escalation=h.escalation,
+            regisseur_id=h.regisseur_id,
+            team_id=h.team_id,
         )
         for h in households
     ]
+
+
+def _caseload(rows: list[CaseloadRow], phase: Phase | None) -> Caseload:
     counts = Counter(row.phase for row in rows)
     return Caseload(
         rows=sorted((row for row in rows if phase is None or row.phase is phase), key=attention_order),
@@ -182,9 +216,11 @@ class _Household:
     changed_since_visit: bool
     handover: WaitingHandover | None
     escalation: EscalationStatus | None
+    regisseur_id: uuid.UUID | None
+    team_id: uuid.UUID
 
 
-async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_Household]:
+async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[_Household]:
     """The households of the caseload with every signal that one row can answer, in one statement."""
     phase_moved = (
         select(func.max(TimelineEvent.created_at))
@@ -278,14 +314,16 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
             waiting_for,
             waiting_at,
             escalation,
+            Trajectory.regisseur_id,
+            Household.team_id,
         )
         .join(Trajectory, Trajectory.household_id == Household.id)
-        .where(Trajectory.regisseur_id == actor.id, Trajectory.phase != Phase.AFGESLOTEN)
+        .where(whose, Trajectory.phase != Phase.AFGESLOTEN)
     )
     households = []
     for row in result.tuples():
         (household_id, name, phase, started_on, evaluation, checkin) = row[:6]
-        moved, actions, help_count, visit, change, to, at, escalated = row[6:]
+        moved, actions, help_count, visit, change, to, at, escalated, regisseur_id, team_id = row[6:]
         households.append(
             _Household(
                 household_id=household_id,
@@ -300,12 +338,14 @@ async def _households(db: AsyncSession, actor: Actor, today: dt.date) -> list[_H
                 changed_since_visit=change is not None and (visit is None or change > visit),
                 handover=WaitingHandover(to, at or "") if to else None,
                 escalation=EscalationStatus(escalated) if escalated else None,
+                regisseur_id=regisseur_id,
+                team_id=team_id,
             )
         )
     return households
 
 
-async def _rating_gaps(db: AsyncSession, actor: Actor) -> dict[uuid.UUID, int]:
+async def _rating_gaps(db: AsyncSession, whose: ColumnElement[bool]) -> dict[uuid.UUID, int]:
     """Per household of the caseload: on how many leefgebieden the latest assessments of both sides differ by
     two steps or more (as the scores page counts them), in one statement."""
     ranked = (
@@ -320,7 +360,7 @@ async def _rating_gaps(db: AsyncSession, actor: Actor) -> dict[uuid.UUID, int]:
             )
             .label("newest"),
         )
-        .where(Assessment.household_id.in_(_own_trajectories(actor)))
+        .where(Assessment.household_id.in_(_own_trajectories(whose)))
         .subquery()
     )
     result = await db.execute(

@@ -31,7 +31,7 @@ from server.domain.models import (
     utcnow,
 )
 from server.domain.plan.model import Share, ShareSubject
-from server.domain.teamwork.model import Cover, Escalation, EscalationStatus
+from server.domain.teamwork.model import Cover, Escalation, EscalationStatus, cover_day
 from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import Handover, HandoverStatus
 
@@ -650,7 +650,7 @@ async def relations_to_household(
         "municipality_id": actor.person.municipality_id,
     }
     if regisseur:
-        parameters["today"] = utcnow().date()
+        parameters["today"] = cover_day()
     if partner_organisations:
         parameters["organisations"] = partner_organisations
     row = (await session.execute(statement, parameters)).first()

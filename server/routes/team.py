@@ -13,14 +13,14 @@ from litestar.response import Template
 
 from server.domain import lifecycle
 from server.domain.errors import InvalidInput
-from server.domain.models import Person, Role, utcnow
+from server.domain.models import Person, Role
 from server.domain.policy import Action, Actor
 from server.domain.teamwork import cover as covers
 from server.domain.teamwork import escalation as escalations
 from server.domain.teamwork import team
 from server.domain.teamwork.cover import CoverInput, CoverRow
 from server.domain.teamwork.escalation import EscalationRow
-from server.domain.teamwork.model import EscalationStatus
+from server.domain.teamwork.model import EscalationStatus, cover_day
 from server.domain.teamwork.team import ReassignInput
 from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, guarded_household
@@ -126,7 +126,7 @@ async def _cover_context(
     return {
         "covers": [cover_view(row) for row in await covers.team_covers(db, actor)],
         "regisseurs": regisseurs,
-        "today": utcnow().date().isoformat(),
+        "today": cover_day().isoformat(),
         "data": data,
         "errors": {field: _(message) for field, message in errors.items()},
         "flash": flash(request, "geregeld", "beeindigd"),
@@ -135,7 +135,7 @@ async def _cover_context(
 
 @get("/team/waarneming", name="team.covers", opt=COVERS)
 async def covers_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
-    today = utcnow().date()
+    today = cover_day()
     blank = CoverInput(starts_on=today.isoformat(), ends_on=(today + dt.timedelta(days=7)).isoformat())
     return render(request, "pages/team/covers.html", await _cover_context(request, db_session, blank, {}))
 

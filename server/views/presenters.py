@@ -229,6 +229,7 @@ def resource_phrase(resource: str) -> str:
         "caseload.team": _("de teamlijst met jullie naam en fase"),
         "team_overview": _("het teamoverzicht met jullie naam, fase en regisseur"),
         "team.escalations": _("de lijst met doorbraken met jullie naam"),
+        "cover_start": _("jullie naam en fase, op de startpagina van wie waarneemt voor jullie regisseur"),
         "escalation": _("de vraag om een doorbraak en het deel van jullie plan waar die over gaat"),
         "escalation.raise": _("de vraag om een doorbraak"),
         "regisseur.assign": _("jullie naam, fase en regisseur, om een andere regisseur te kiezen"),

@@ -58,6 +58,7 @@ from server.domain.models import (
     Member,
     Passkey,
     Person,
+    Phase,
     Role,
     RoleAssignment,
     TimelineEvent,
@@ -75,6 +76,7 @@ from server.domain.policy import Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
 from server.domain.ratings.model import Assessment, AssessmentKind, Perspective, Rating
+from server.domain.teamwork.model import Cover, Escalation, EscalationStatus
 from server.domain.volunteering.model import (
     HelpOffer,
     HelpOfferStatus,
@@ -100,6 +102,7 @@ from tests.matrix_world import (
     ADMIN,
     ANONYMOUS,
     COORDINATOR,
+    COVERING,
     HANDOVER_RECEIVER,
     MEMBER,
     NETWORK_SHARED,
@@ -157,14 +160,16 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as volunteer)": 9,
     "help.task": 10,
     "help.board": 6,
-    "household.overview (as regisseur)": 14,
+    # With the household's doorbraak (open, or the latest decision) for its regisseur.
+    "household.overview (as regisseur)": 15,
     "plan.view (as regisseur)": 9,
     "household.new": 1,
     "workspace.triage": 6,
     # With the look each writes to the household's access log (the receiver's names the organisation).
     "handover.page": 7,
     "handover.answer": 7,
-    "me.overview (as handover receiver)": 7,
+    # A partner professional: with the partner's start page (the shares with the organisation, its actions).
+    "me.overview (as handover receiver)": 10,
     # The partner's start page: the shares with their organisation, the actions assigned to it, and a look
     # in the access log of each household shown.
     "me.overview (as partner)": 10,
@@ -191,9 +196,23 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "trajectory.waakvlam": 8,
     "trajectory.close": 7,
     "household.member.link_show": 6,
-    # The caseload with its signals (two statements) and the handovers offered to her (one).
-    "me.overview (as regisseur)": 5,
+    # The caseload with its signals (two statements), the handovers offered to her (one) and the covers she
+    # works in (one).
+    "me.overview (as regisseur)": 6,
     "me.overview (as team lead)": 9,
+    # The team lead: the team overview (the households with their signals in one statement, the team's
+    # regisseurs, a look per household), the doorbraken (one statement and the looks), the covers, and the
+    # doorbraak to decide with the goal it is about. The covering colleague's start page: the covers she
+    # works in, the caseloads of the absent regisseurs together (two statements), a look for each household.
+    "team.overview": 6,
+    "team.escalations": 5,
+    "team.covers": 3,
+    "team.cover.confirm": 2,
+    "team.reassign": 9,
+    "escalation.new": 8,
+    "escalation.view": 10,
+    "me.overview (as covering colleague)": 10,
+    "household.overview (as covering colleague)": 15,
     "recovery.list": 5,
     "admin.people": 5,
     "admin.people.link_show": 2,
@@ -372,6 +391,17 @@ VISITS: tuple[Visit, ...] = (
     Visit("me.overview", REGISSEUR, "as regisseur", lists=True),
     # Pages not about one household.
     Visit("me.overview", TEAM_LEAD, "as team lead", lists=True),
+    Visit("team.overview", TEAM_LEAD, lists=True),
+    Visit("team.escalations", TEAM_LEAD, lists=True),
+    Visit("team.covers", TEAM_LEAD, lists=True),
+    Visit("team.cover.confirm", TEAM_LEAD),
+    Visit("team.reassign", TEAM_LEAD, lists=True),
+    Visit("escalation.view", TEAM_LEAD),
+    # The regisseur's form for a doorbraak, with the goals of the plan to choose from (A has one open, which
+    # the page shows instead of the form: the household in its intake); the colleague covering for her.
+    Visit("escalation.new", REGISSEUR, params={"household_id": "intake_household"}, lists=True),
+    Visit("me.overview", COVERING, "as covering colleague", lists=True),
+    Visit("household.overview", COVERING, "as covering colleague", lists=True),
     Visit("recovery.list", TEAM_LEAD, lists=True),
     Visit("admin.people", ADMIN, lists=True),
     Visit(
@@ -412,6 +442,7 @@ SIGN_IN_ORDER = (
     PARTNER_SHARED,
     PARTNER_RATINGS,
     TEAM_LEAD,
+    COVERING,
     ADMIN,
     COORDINATOR,
     ANONYMOUS,
@@ -525,6 +556,8 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
         "domain_key": domain,
         "score": "2",
         "entry_id": str(world.a.budget_entry),
+        "escalation_id": str(world.a.escalation),
+        "cover_id": str(world.cover),
     }
 
 
@@ -588,6 +621,13 @@ async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
     await _grow_caseload(db, a)
     await _grow_handovers(db, a, world.people[HANDOVER_RECEIVER])
     await _grow_budget(db, a)
+    await _grow_teamwork(
+        db,
+        a,
+        uuid.UUID(small["intake_household"]),
+        covering=world.people[COVERING],
+        team_lead=world.people[TEAM_LEAD],
+    )
     await db.commit()
     ahmed = await db.scalar(
         select(Person).join(Member, Member.person_id == Person.id).where(Member.household_id == world.b.household)
@@ -886,6 +926,107 @@ async def _grow_budget(db: AsyncSession, a: HouseholdA) -> None:
         for trajectory_id, household_id, team_id in trajectories
         for i in range(GROWTH if household_id == a.id else 1)
     )
+
+
+async def _grow_teamwork(
+    db: AsyncSession, a: HouseholdA, intake_household: uuid.UUID, *, covering: Person, team_lead: Person
+) -> None:
+    """Doorbraken: many decided ones of A (its open one stays), an open one in every other household of the
+    team but the one in its intake, whose plan gets goals for the form to choose from. Covers: every grown
+    regisseur of the team absent some time in the coming weeks, and the covering colleague covering for two
+    more of them this week, each with a household."""
+    trajectories = (
+        await db.execute(
+            select(Trajectory.id, Trajectory.household_id)
+            .join(Household, Household.id == Trajectory.household_id)
+            .where(Household.team_id == a.team, Trajectory.phase != Phase.AFGESLOTEN)
+        )
+    ).all()
+    now = utcnow()
+
+    def escalation(trajectory_id: uuid.UUID, household_id: uuid.UUID, i: int, status: EscalationStatus) -> Escalation:
+        decided = status != EscalationStatus.OPEN
+        return Escalation(
+            household_id=household_id,
+            trajectory_id=trajectory_id,
+            team_id=a.team,
+            raised_by_id=a.regisseur.id,
+            raised_by_name=a.regisseur.display_name,
+            blocked=f"Wachtlijst {i:02}",
+            blocked_by="Schuldhulp",
+            needed="Voorrang",
+            needed_by=now.date() + dt.timedelta(days=30 + i),
+            status=status,
+            decided_by_id=team_lead.id if decided else None,
+            decided_by_name=team_lead.display_name if decided else "",
+            decided_at=now - dt.timedelta(days=i) if decided else None,
+            decision="Geregeld" if decided else "",
+        )
+
+    decided = (EscalationStatus.GRANTED, EscalationStatus.REFUSED, EscalationStatus.WITHDRAWN)
+    db.add_all(
+        escalation(trajectory_id, household_id, i, decided[i % len(decided)])
+        for trajectory_id, household_id in trajectories
+        if household_id == a.id
+        for i in range(GROWTH)
+    )
+    db.add_all(
+        escalation(trajectory_id, household_id, 0, EscalationStatus.OPEN)
+        for trajectory_id, household_id in trajectories
+        if household_id not in (a.id, intake_household)
+    )
+    db.add_all(
+        Goal(
+            household_id=intake_household,
+            domain_key=a.instrument.domains[0].key,
+            text=f"Doel {i:02}",
+            horizon=Horizon.EERST,
+            written_by_role=plan.HOUSEHOLD_WRITER,
+        )
+        for i in range(GROWTH)
+    )
+    regisseurs = list(
+        await db.scalars(
+            select(Person)
+            .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(
+                RoleAssignment.team_id == a.team,
+                RoleAssignment.role == Role.REGISSEUR,
+                Person.id.not_in([a.regisseur.id, covering.id]),
+            )
+            .order_by(Person.display_name)
+        )
+    )
+    today = now.date()
+    db.add_all(
+        Cover(
+            team_id=a.team,
+            absent_id=absent.id,
+            covering_id=regisseurs[(i + 1) % len(regisseurs)].id,
+            starts_on=today + dt.timedelta(days=7 + i),
+            ends_on=today + dt.timedelta(days=14 + i),
+            created_by_id=team_lead.id,
+        )
+        for i, absent in enumerate(regisseurs)
+    )
+    db.add_all(
+        Cover(
+            team_id=a.team,
+            absent_id=absent.id,
+            covering_id=covering.id,
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=3),
+            created_by_id=team_lead.id,
+        )
+        for absent in regisseurs[:2]
+    )
+    # The two absent regisseurs' own households, for the covering colleague's start page.
+    for absent in regisseurs[:2]:
+        await register_household(
+            db,
+            actor_for(absent),
+            HouseholdInput(name=f"Gezin {absent.display_name}", wijk=a.wijk, members=[MemberInput("Ouder", True)]),
+        )
 
 
 def _grow_involvement(db: AsyncSession, a: HouseholdA) -> None:

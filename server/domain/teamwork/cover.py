@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.models import Person, Role, utcnow
 from server.domain.policy import Actor
-from server.domain.teamwork.model import Cover
+from server.domain.teamwork.model import Cover, cover_day
 from server.domain.teamwork.team import team_regisseurs
 
 # At most six months: a longer absence asks for another regisseur (reassign), not a cover.
@@ -71,7 +71,7 @@ class CoverInput:
 
 async def start_cover(db: AsyncSession, actor: Actor, data: CoverInput, *, today: dt.date | None = None) -> Cover:
     """The team lead names a colleague of the team to cover for an absent regisseur of the same team."""
-    today = today or utcnow().date()
+    today = today or cover_day()
     absent, covering, starts, ends = data.validate(today)
     teams = actor.teams(Role.TEAM_LEAD)
     team_id: uuid.UUID | None = None
@@ -117,6 +117,7 @@ class CoverRow:
     starts_on: dt.date
     ends_on: dt.date
     current: bool
+    team_id: uuid.UUID | None = None
 
 
 async def _rows(db: AsyncSession, *conditions: object, today: dt.date) -> list[CoverRow]:
@@ -129,7 +130,8 @@ async def _rows(db: AsyncSession, *conditions: object, today: dt.date) -> list[C
         .order_by(Cover.starts_on, absent.display_name)
     )
     return [
-        CoverRow(c.id, c.absent_id, a, w, c.starts_on, c.ends_on, c.starts_on <= today) for c, a, w in result.tuples()
+        CoverRow(c.id, c.absent_id, a, w, c.starts_on, c.ends_on, c.starts_on <= today, c.team_id)
+        for c, a, w in result.tuples()
     ]
 
 
@@ -138,12 +140,12 @@ async def team_covers(db: AsyncSession, actor: Actor, *, today: dt.date | None =
     teams = actor.teams(Role.TEAM_LEAD)
     if not teams:
         return []
-    return await _rows(db, Cover.team_id.in_(teams), today=today or utcnow().date())
+    return await _rows(db, Cover.team_id.in_(teams), today=today or cover_day())
 
 
 async def covering_now(db: AsyncSession, actor: Actor, *, today: dt.date | None = None) -> list[CoverRow]:
     """The covers this person works in today (whom they cover for, until when)."""
-    today = today or utcnow().date()
+    today = today or cover_day()
     return await _rows(db, Cover.covering_id == actor.id, Cover.starts_on <= today, today=today)
 
 
@@ -152,7 +154,7 @@ async def cover_of_team(
 ) -> CoverRow:
     """One current or coming cover of the team lead's team(s), or NotFound."""
     teams = actor.teams(Role.TEAM_LEAD)
-    rows = await _rows(db, Cover.id == cover_id, Cover.team_id.in_(teams), today=today or utcnow().date())
+    rows = await _rows(db, Cover.id == cover_id, Cover.team_id.in_(teams), today=today or cover_day())
     if not rows:
         raise NotFound
     return rows[0]
@@ -161,7 +163,7 @@ async def cover_of_team(
 async def end_cover(db: AsyncSession, actor: Actor, cover_id: uuid.UUID, *, today: dt.date | None = None) -> Cover:
     """The team lead ends a cover early (or calls off one that has not started): the colleague's access to
     those households ends at once."""
-    today = today or utcnow().date()
+    today = today or cover_day()
     await cover_of_team(db, actor, cover_id, today=today)
     cover = await db.get(Cover, cover_id)
     if cover is None or cover.ended_at is not None:

@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from zoneinfo import ZoneInfo
 
 from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from server.domain.models import utcnow
+
+# A cover's days are the gemeente's days: it begins at the start of its first day and ends at the end of its
+# last, in the Netherlands (not an hour or two later, when the day in UTC ends).
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def cover_day(moment: dt.datetime | None = None) -> dt.date:
+    """Today (or the day of ``moment``) in the gemeente: the day a cover's period is measured in."""
+    return (moment or utcnow()).astimezone(LOCAL_TZ).date()
 
 
 class EscalationStatus(enum.StrEnum):

@@ -80,7 +80,7 @@ async def team_regisseurs(db: AsyncSession, team_ids: frozenset[uuid.UUID]) -> l
         .where(
             RoleAssignment.team_id.in_(team_ids),
             RoleAssignment.role == Role.REGISSEUR,
-            RoleAssignment.revoked_at.is_(None),
+            RoleAssignment.active_clause(),
             Person.deactivated_at.is_(None),
         )
         .distinct()
