@@ -120,7 +120,7 @@ def test_a_regisseurs_recovery_link_works_only_after_the_team_lead_approves_it(
 
     # Bram, the functional admin, adds a new regisseur to Fatima's team. Her first link is not a recovery.
     bram = signed_in(new_context, DESKTOP, demo_link(live_server, "Bram"))
-    bram.get_by_role("link", name="Mensen en toegang beheren").click()
+    bram.get_by_role("link", name="Mensen en toegang").click()
     settle(bram, r"/beheer/mensen$")
     bram.get_by_label("Naam", exact=True).fill(regisseur)
     bram.get_by_label("Rol").select_option(label="regisseur")
@@ -137,7 +137,9 @@ def test_a_regisseurs_recovery_link_works_only_after_the_team_lead_approves_it(
 
     # Her passkey is gone (tablet wiped); Bram makes a new link. It says it is a recovery link that waits.
     visit(bram, "/beheer/mensen")
-    bram.get_by_role("button", name=f"Nieuwe link voor {regisseur}", exact=True).click()
+    bram.get_by_role("link", name=regisseur, exact=True).click()
+    settle(bram, r"/beheer/mensen/[0-9a-f-]{36}$")
+    bram.get_by_role("button", name="Nieuwe aanmeldlink maken").click()
     settle(bram, r"/beheer/link$")
     expect(bram.get_by_role("heading", level=1)).to_have_text(f"Aanmeldlink voor {regisseur}")
     notice = bram.get_by_role("status")
@@ -225,14 +227,17 @@ def test_the_admin_cannot_make_a_recovery_link_for_himself(
     new_context: Callable[..., BrowserContext], live_server: LiveServer, database_url: str
 ) -> None:
     bram = signed_in(new_context, DESKTOP, demo_link(live_server, "Bram"))
-    visit(bram, "/beheer/mensen")
-    own_row = bram.locator("main li").filter(has=bram.get_by_text("Bram", exact=True))
-    expect(own_row).to_contain_text("Dat ben jij. Een nieuw apparaat voeg je toe bij Mijn passkeys.")
-    expect(own_row.get_by_role("link", name="Mijn passkeys")).to_have_attribute("href", "/mijn/passkeys")
-    expect(own_row.get_by_role("button")).to_have_count(0)
+    bram_id = person_id(database_url, "Bram")
+    # His own page says how to add a device, and offers no link.
+    visit(bram, f"/beheer/mensen/{bram_id}")
+    access = bram.locator("section").filter(has=bram.get_by_role("heading", name="Toegang"))
+    expect(access).to_contain_text("Dat ben jij. Een nieuw apparaat voeg je toe bij Mijn passkeys.")
+    expect(access.get_by_role("link", name="Mijn passkeys")).to_have_attribute("href", "/mijn/passkeys")
+    expect(access.get_by_role("button")).to_have_count(0)
     shot(bram, "07_admin_own_row")
 
-    bram_id = person_id(database_url, "Bram")
+    # A colleague's page has the form for a new link.
+    visit(bram, f"/beheer/mensen/{person_id(database_url, 'Joost')}")
     # A form copied and changed by hand to point at himself is refused by the server, in plain Dutch.
     bram.locator("main form[action$='/link']").first.evaluate(
         """(original, id) => {

@@ -93,13 +93,14 @@ def rate_all(page: Page, scores: list[int], shown: Callable[[int], str]) -> None
 
 def staff_link(new_context: Callable[..., BrowserContext], live_server: LiveServer, name: str) -> str:
     """The functioneel beheerder (Bram), on his own computer, makes a sign-in link for a colleague in
-    "Mensen en toegang beheren". Returns the link's path."""
+    "Mensen en toegang", on the colleague's own page. Returns the link's path."""
     context = new_context(bypass_csp=True)
     admin = context.new_page()
     add_virtual_authenticator(context, admin)
     enrol(admin, demo_link(live_server, "Bram"))
-    click_to(admin, admin.get_by_role("link", name="Mensen en toegang beheren"), r"/beheer/mensen$")
-    click_to(admin, admin.get_by_role("button", name=re.compile(rf"^Nieuwe link\W+voor {name}$")), r"/beheer/link$")
+    click_to(admin, admin.get_by_role("link", name="Mensen en toegang"), r"/beheer/mensen$")
+    click_to(admin, admin.get_by_role("link", name=name, exact=True), r"/beheer/mensen/[0-9a-f-]{36}$")
+    click_to(admin, admin.get_by_role("button", name="Nieuwe aanmeldlink maken"), r"/beheer/link$")
     expect(admin.get_by_role("heading", level=1)).to_have_text(f"Aanmeldlink voor {name}")
     return urlsplit(admin.locator("[data-enrolment-link]").input_value()).path
 

@@ -30,7 +30,7 @@ MAX_PURPOSE = 200
 MAX_PERFORMER = 120
 START_RESOURCE = "partner_start"
 # What an organisation sees of a goal it is given an action for; stored with the share, read by the household.
-ACTION_PURPOSE = "Voor de actie: {what}"
+ACTION_PURPOSE = "voor de actie: {what}"
 
 
 def partner_organisations(actor: Actor) -> frozenset[uuid.UUID]:
@@ -198,7 +198,7 @@ async def take_action(db: AsyncSession, actor: Actor, household_id: uuid.UUID, a
         return action
     organisation = await db.scalar(select(Organisation.name).where(Organisation.id == action.assigned_organisation_id))
     name = actor.person.display_name
-    action.performer = f"{name} ({organisation})"[:MAX_PERFORMER] if organisation else name[:MAX_PERFORMER]
+    action.performer = f"{name}, {organisation}"[:MAX_PERFORMER] if organisation else name[:MAX_PERFORMER]
     action.assigned_person_id = actor.id
     if action.status == ActionStatus.OPEN:
         action.status = ActionStatus.BEZIG

@@ -105,7 +105,7 @@ async def test_an_action_for_mee_is_found_picked_up_noted_and_ticked_by_ruud_and
     action = await _assign_to_mee(submit, db, world, household, goal, utcnow().date() + dt.timedelta(days=3))
     assert action.assigned_organisation_id == world.partner.id and action.performer == "MEE"
     share = await db.scalar(select(Share).where(Share.organisation_id == world.partner.id))
-    assert share is not None and share.goal_id == goal.id and share.purpose == f"Voor de actie: {WHAT}"
+    assert share is not None and share.goal_id == goal.id and share.purpose == f"voor de actie: {WHAT}"
     involved = list(await db.scalars(select(Involvement).where(Involvement.household_id == household.id)))
     assert [row.organisation_name for row in involved] == ["MEE"]
     timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
@@ -116,7 +116,7 @@ async def test_an_action_for_mee_is_found_picked_up_noted_and_ticked_by_ruud_and
     start = await client.get("/mijn")
     assert start.status_code == 200
     assert "Huishouden De Vries" in start.text and "Grip op ons geld" in start.text
-    assert f"Voor de actie: {WHAT}" in start.text and WHAT in start.text
+    assert f"voor de actie: {WHAT}" in start.text and WHAT in start.text
     looks = list(
         await db.scalars(
             select(AccessLogEntry).where(
@@ -132,14 +132,14 @@ async def test_an_action_for_mee_is_found_picked_up_noted_and_ticked_by_ruud_and
     taken = await submit(start, f"/huishoudens/{household.id}/plan/acties/{action.id}/oppakken")
     assert taken.status_code == 303 and taken.headers["location"] == "/mijn"
     await db.refresh(action)
-    assert action.performer == "Ruud (MEE)" and action.assigned_person_id == ruud.id
+    assert action.performer == "Ruud, MEE" and action.assigned_person_id == ruud.id
     assert action.status == ActionStatus.BEZIG
     start = await client.get("/mijn")
-    assert "opgepakt door Ruud (MEE)" in start.text
+    assert "opgepakt door Ruud, MEE" in start.text
 
     # On the plan: his note; from the start page: the tick.
     plan = await client.get(f"/huishoudens/{household.id}/plan")
-    assert plan.status_code == 200 and "Opgepakt door Ruud (MEE)" in plan.text
+    assert plan.status_code == 200 and "Opgepakt door Ruud, MEE" in plan.text
     noted = await submit(
         plan, f"/huishoudens/{household.id}/plan/acties/{action.id}/notitie", {"note": "Eerste gesprek is gepland."}
     )
@@ -166,7 +166,7 @@ async def test_an_action_for_mee_is_found_picked_up_noted_and_ticked_by_ruud_and
 
     # Stopping the share ends his access at once.
     shares = await client.get(f"/huishoudens/{household.id}/delingen")
-    assert f"Voor de actie: {WHAT}" in shares.text
+    assert f"voor de actie: {WHAT}" in shares.text
     stopped = await submit(shares, f"/huishoudens/{household.id}/plan/delingen/{share.id}/intrekken")
     assert stopped.status_code == 303 and "/delingen" in stopped.headers["location"]
     await signed_in_as(client, db, ruud)
