@@ -14,8 +14,9 @@ import uuid
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.events import EventKind
@@ -220,14 +221,18 @@ class _Household:
     team_id: uuid.UUID
 
 
-async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[_Household]:
-    """The households of the caseload with every signal that one row can answer, in one statement."""
-    phase_moved = (
+def phase_moved_at() -> ScalarSelect[Any]:
+    """Per household row: when its trajectory last moved to another phase (for "since" and days in phase)."""
+    return (
         select(func.max(TimelineEvent.created_at))
         .where(TimelineEvent.household_id == Household.id, TimelineEvent.kind == EventKind.TRAJECTORY_PHASE)
         .scalar_subquery()
     )
-    overdue = (
+
+
+def overdue_actions(today: dt.date) -> ScalarSelect[Any]:
+    """Per household row: how many of its open actions are past their date."""
+    return (
         select(func.count(PlanAction.id))
         .where(
             PlanAction.household_id == Household.id,
@@ -236,6 +241,12 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
         )
         .scalar_subquery()
     )
+
+
+async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[_Household]:
+    """The households of the caseload with every signal that one row can answer, in one statement."""
+    phase_moved = phase_moved_at()
+    overdue = overdue_actions(today)
     help_open = (
         select(func.count(HelpRequest.id))
         .where(

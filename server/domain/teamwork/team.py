@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.access_log import Look, record_looks
 from server.domain.budget.model import BudgetEntry, EntryStatus
+from server.domain.caseload import overdue_actions, phase_moved_at
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
@@ -26,17 +27,14 @@ from server.domain.models import (
     Phase,
     Role,
     RoleAssignment,
-    TimelineEvent,
     Trajectory,
     utcnow,
 )
-from server.domain.plan.model import ActionStatus, PlanAction
 from server.domain.policy import Actor, Relation
 from server.domain.workspace import handover as handovers
 
 TEAM_OVERVIEW_RESOURCE = "team_overview"
 OPEN_PHASES = tuple(phase for phase in Phase if phase is not Phase.AFGESLOTEN)
-OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.BEZIG)
 
 
 @dataclass(frozen=True)
@@ -96,20 +94,8 @@ async def team_overview(db: AsyncSession, actor: Actor, *, today: dt.date | None
     if not teams:
         return TeamOverview([], [])
     today = today or utcnow().date()
-    phase_moved = (
-        select(func.max(TimelineEvent.created_at))
-        .where(TimelineEvent.household_id == Household.id, TimelineEvent.kind == EventKind.TRAJECTORY_PHASE)
-        .scalar_subquery()
-    )
-    overdue = (
-        select(func.count(PlanAction.id))
-        .where(
-            PlanAction.household_id == Household.id,
-            PlanAction.due_on < today,
-            PlanAction.status.in_(OPEN_ACTION),
-        )
-        .scalar_subquery()
-    )
+    phase_moved = phase_moved_at()
+    overdue = overdue_actions(today)
     result = await db.execute(
         select(
             Household.id,
