@@ -67,6 +67,14 @@ class Settings:
     sql_echo: bool = False
     # Count the SQL statements of each request and send the count in a Server-Timing header (for `make bench`).
     count_statements: bool = False
+    # The VAPID key pair for web push (RFC 8292), if you keep it outside the database: the private key as PEM
+    # (or its path) and the public key as base64url. Empty (the default): `onsplan` makes a pair once and keeps
+    # it in the database, so that every app process and worker signs with the same key.
+    vapid_private_key: str = field(default="", repr=False)
+    vapid_public_key: str = ""
+    # Who the push services can contact about our messages (the VAPID "sub" claim): a mailto: or https: URL.
+    # Empty: the origin when it is https, else mailto:beheer@localhost.
+    vapid_subject: str = ""
 
     @property
     def is_production(self) -> bool:

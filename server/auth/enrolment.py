@@ -25,8 +25,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition, NotAllowed, NotFound
-from server.domain.events import EventKind, record_event
+from server.domain.events import EventKind, enqueue, record_event
 from server.domain.models import PROFESSIONAL_ROLES, AccountEvent, EnrolmentToken, Member, Passkey, Person, Role, utcnow
+from server.domain.network.model import NetworkPerson
 from server.domain.people import end_sessions
 from server.domain.policy import Actor
 
@@ -168,7 +169,25 @@ async def consume(db: AsyncSession, token: str) -> Person:
         raise EnrolmentLinkInvalid
     if row.is_recovery:
         await _recover(db, row, person)
+    else:
+        await _invitation_accepted(db, person)
     return person
+
+
+async def _invitation_accepted(db: AsyncSession, person: Person) -> None:
+    """Someone a household invited from its network uses their link: the household is told (once per
+    household; a later link for the same person, after a lost phone, is a recovery and tells nothing here)."""
+    if await db.scalar(select(Passkey.id).where(Passkey.person_id == person.id).limit(1)) is not None:
+        return
+    for row in await db.scalars(select(NetworkPerson).where(NetworkPerson.person_id == person.id)):
+        await record_event(
+            db,
+            household_id=row.household_id,
+            actor=person,
+            kind=EventKind.NETWORK_JOINED,
+            detail={"name": row.name},
+            subject_id=row.id,
+        )
 
 
 async def _households_of(db: AsyncSession, person: Person) -> list[uuid.UUID]:
@@ -190,6 +209,8 @@ async def _recover(db: AsyncSession, row: EnrolmentToken, person: Person) -> Non
             kind=EventKind.PERSON_RECOVERED,
             detail={"person_name": person.display_name},
         )
+    # The person is told too, on the devices where they turned push on: if it was not them, they know.
+    await enqueue(db, kind=EventKind.ACCOUNT_RECOVERED, subject_id=person.id, actor=maker)
 
 
 def may_approve(actor: Actor, row: EnrolmentToken, person: Person) -> bool:

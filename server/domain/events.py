@@ -74,6 +74,21 @@ class EventKind(enum.StrEnum):
     BUDGET_BOOKED = "budget.booked"
     BUDGET_APPROVED = "budget.approved"
     BUDGET_REFUSED = "budget.refused"
+    # Evaluations: moved to another day (with a reason), opened at the table, held (with the decision and its
+    # summary), lapsed; a guest invited by the household.
+    EVALUATION_MOVED = "evaluation.moved"
+    EVALUATION_STARTED = "evaluation.started"
+    EVALUATION_HELD = "evaluation.held"
+    EVALUATION_LAPSED = "evaluation.lapsed"
+    EVALUATION_GUEST_INVITED = "evaluation.guest_invited"
+    # Someone the household invited from its network made their passkey: the invitation is accepted.
+    NETWORK_JOINED = "network.joined"
+    # Only in the outbox, never in the timeline: made by the worker's scheduler from the evaluation dates
+    # (once per evaluation and kind), and the use of a recovery link on a person's account.
+    EVALUATION_DUE_WEEK = "evaluation.due_week"
+    EVALUATION_DUE_TOMORROW = "evaluation.due_tomorrow"
+    EVALUATION_OVERDUE = "evaluation.overdue"
+    ACCOUNT_RECOVERED = "account.recovered"
 
 
 async def record_event(
@@ -83,7 +98,10 @@ async def record_event(
     actor: Person | None,
     kind: EventKind,
     detail: dict[str, Any] | None = None,
+    subject_id: uuid.UUID | None = None,
 ) -> TimelineEvent:
+    """Write the timeline entry and its outbox row. ``subject_id`` names the row the event is about (see
+    ``OutboxMessage.subject_id``), for the notification rules."""
     now = utcnow()
     event = TimelineEvent(
         household_id=household_id,
@@ -94,7 +112,34 @@ async def record_event(
     )
     session.add(event)
     session.add(
-        OutboxMessage(kind=kind.value, household_id=household_id, actor_id=actor.id if actor else None, created_at=now)
+        OutboxMessage(
+            kind=kind.value,
+            household_id=household_id,
+            actor_id=actor.id if actor else None,
+            subject_id=subject_id,
+            created_at=now,
+        )
     )
     await session.flush()
     return event
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    kind: EventKind,
+    subject_id: uuid.UUID,
+    household_id: uuid.UUID | None = None,
+    actor: Person | None = None,
+) -> None:
+    """An outbox row without a timeline entry: for what concerns one person's account, not a dossier."""
+    session.add(
+        OutboxMessage(
+            kind=kind.value,
+            household_id=household_id,
+            actor_id=actor.id if actor else None,
+            subject_id=subject_id,
+            created_at=utcnow(),
+        )
+    )
+    await session.flush()

@@ -238,6 +238,12 @@ class OutboxMessage(UUIDBase):
     kind: Mapped[str] = mapped_column(String(60))
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), default=None)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    # The row the event is about (an action, an offer, a share, a handover, a doorbraak, an evaluation, a
+    # person), so that the notification rules find who to tell. An id, never a name.
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # Events made by the scheduler carry a key ("evaluation.due_7:<id>"): a second worker making the same
+    # event at the same moment meets the unique index and adds nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
     processed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 

@@ -144,6 +144,7 @@ async def assign_to_organisation(
         actor=actor.person,
         kind=EventKind.ACTION_ASSIGNED,
         detail={"action": action.what, "goal": goal.text, "organisation": organisation.name},
+        subject_id=action.id,
     )
     await involvement.involve_organisation(
         db,
@@ -268,6 +269,7 @@ async def share_ratings(db: AsyncSession, actor: Actor, household_id: uuid.UUID,
         actor=actor.person,
         kind=EventKind.SHARE_CREATED,
         detail={"subject": ShareSubject.RATINGS.value, "goal": "", "with": organisation.name, "purpose": purpose},
+        subject_id=share.id,
     )
     await involvement.involve_organisation(
         db,

@@ -97,6 +97,11 @@ class Action(enum.StrEnum):
     BUDGET_READ = "budget.read"
     BUDGET_WRITE = "budget.write"
     BUDGET_APPROVE = "budget.approve"
+    # Evaluations: the household and the regisseur read them; the regisseur moves, opens and holds one (goal
+    # reviews and the decision); the household invites people of its network or a partner organisation.
+    EVALUATION_READ = "evaluation.read"
+    EVALUATION_MANAGE = "evaluation.manage"
+    EVALUATION_INVITE = "evaluation.invite"
     # Not about one household.
     TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
@@ -254,6 +259,9 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     Action.BUDGET_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
     Action.BUDGET_WRITE: frozenset({Relation.REGISSEUR}),
     Action.BUDGET_APPROVE: frozenset({Relation.TEAM_LEAD}),
+    Action.EVALUATION_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    Action.EVALUATION_MANAGE: frozenset({Relation.REGISSEUR}),
+    Action.EVALUATION_INVITE: frozenset({Relation.MEMBER}),
 }
 
 # Waarneming: the covering colleague stands in for the regisseur, with the same rights on those households.

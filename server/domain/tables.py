@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 from server.domain import models
 from server.domain.budget import model as budget_model
 from server.domain.network import model as network_model
+from server.domain.notifications import model as notifications_model
 from server.domain.plan import model as plan_model
 from server.domain.ratings import model as ratings_model
 from server.domain.teamwork import model as teamwork_model
@@ -26,5 +27,6 @@ AREA_MODELS = (
     workspace_model,
     teamwork_model,
     budget_model,
+    notifications_model,
 )
 metadata: MetaData = models.Municipality.metadata

@@ -642,6 +642,7 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         EventKind.NETWORK_UPDATED: _("%(who)s paste %(name)s aan op de netwerkkaart."),
         EventKind.NETWORK_WITHDRAWN: _("%(who)s trok de toegang van %(name)s tot jullie plan in."),
         EventKind.NETWORK_LEFT: _("%(name)s doet niet meer mee met jullie plan."),
+        EventKind.NETWORK_JOINED: _("%(name)s nam de uitnodiging aan en kijkt nu mee met jullie plan."),
         EventKind.ACTION_NOTED: _("%(who)s schreef bij \u201c%(action)s\u201d: %(note)s"),
         EventKind.ACTION_ASSIGNED: _(
             "%(who)s gaf de actie \u201c%(action)s\u201d aan %(organisation)s. %(organisation)s ziet nu het doel "

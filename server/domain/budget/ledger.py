@@ -404,7 +404,12 @@ async def book_entry(
     db.add(entry)
     await db.flush()
     await record_event(
-        db, household_id=household_id, actor=actor.person, kind=EventKind.BUDGET_BOOKED, detail=_event_detail(entry)
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind=EventKind.BUDGET_BOOKED,
+        detail=_event_detail(entry),
+        subject_id=entry.id,
     )
     return entry
 

@@ -261,6 +261,7 @@ async def invite(
         actor=actor.person,
         kind=EventKind.NETWORK_INVITED,
         detail={"name": row.name, "action": action.what if action else ""},
+        subject_id=row.id,
     )
     await record_involvement(db, household_id)
     return Invitation(person=person, network_person=row, needs_link=has_passkey is None, message=words)

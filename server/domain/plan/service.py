@@ -296,6 +296,7 @@ async def create_action(
         actor=actor.person,
         kind=EventKind.ACTION_CREATED,
         detail={"action": action.what, "goal": goal.text},
+        subject_id=action.id,
     )
     if organisation is not None:
         await partner.assign_to_organisation(db, actor, action, goal, organisation)
@@ -490,6 +491,7 @@ async def share_goal(
         actor=actor.person,
         kind=EventKind.SHARE_CREATED,
         detail={"goal": goal.text, "with": target.name, "purpose": purpose},
+        subject_id=share.id,
     )
     if share.organisation_id is not None:
         # The organisation now helps with the plan: it appears in the involvement register (once; revoking the
@@ -523,6 +525,7 @@ async def revoke_share(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
         actor=actor.person,
         kind=EventKind.SHARE_REVOKED,
         detail={"goal": goal.text if goal else "", "with": names.get(share.id, ""), "subject": str(share.subject)},
+        subject_id=share.id,
     )
 
 

@@ -54,6 +54,9 @@ class Assessment(UUIDBase):
     held_on: Mapped[dt.date] = mapped_column(Date)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    # The evaluation this meting belongs to: the household's and the regisseur's scores of one evaluation are
+    # one round (the household may score ahead, before the evaluation is held).
+    evaluation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("evaluation.id"), default=None, index=True)
 
 
 class Rating(UUIDBase):

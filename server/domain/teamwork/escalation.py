@@ -213,12 +213,14 @@ async def raise_escalation(
         needed_by=needed_by,
     )
     db.add(escalation)
+    await db.flush()
     await record_event(
         db,
         household_id=household.id,
         actor=actor.person,
         kind=EventKind.ESCALATION_RAISED,
         detail={"blocked": data.blocked, "blocked_by": data.blocked_by, "needed": data.needed},
+        subject_id=escalation.id,
     )
     return escalation
 
@@ -302,6 +304,7 @@ async def decide(
             "blocked": escalation.blocked,
             "regisseur": escalation.raised_by_name,
         },
+        subject_id=escalation.id,
     )
     return escalation
 

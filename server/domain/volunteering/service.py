@@ -228,6 +228,7 @@ async def offer(db: AsyncSession, actor: Actor, request_id: uuid.UUID, message: 
         actor=actor.person,
         kind=EventKind.HELP_OFFERED,
         detail={"what": request.what, "organisation": organisation.name},
+        subject_id=made.id,
     )
     return made
 
@@ -254,7 +255,12 @@ async def decide(
         chosen.status = HelpOfferStatus.DECLINED
         await db.flush()
         await record_event(
-            db, household_id=household_id, actor=actor.person, kind=EventKind.HELP_DECLINED, detail={"volunteer": name}
+            db,
+            household_id=household_id,
+            actor=actor.person,
+            kind=EventKind.HELP_DECLINED,
+            detail={"volunteer": name},
+            subject_id=chosen.id,
         )
         return request
     for other in await db.scalars(
@@ -278,6 +284,7 @@ async def decide(
         actor=actor.person,
         kind=EventKind.HELP_ACCEPTED,
         detail={"volunteer": name, "what": request.what},
+        subject_id=chosen.id,
     )
     await record_involvement(db, household_id)
     return request

@@ -297,12 +297,14 @@ async def offer_warm_handover(
         note=data.note,
     )
     db.add(handover)
+    await db.flush()
     await record_event(
         db,
         household_id=household.id,
         actor=actor.person,
         kind=EventKind.HANDOVER_OFFERED,
         detail={"handover_kind": str(HandoverKind.WARM), "to": person.display_name, "organisation": organisation.name},
+        subject_id=handover.id,
     )
     return handover
 
@@ -326,12 +328,14 @@ async def offer_regisseur_handover(
         note=data.note,
     )
     db.add(handover)
+    await db.flush()
     await record_event(
         db,
         household_id=household.id,
         actor=actor.person,
         kind=EventKind.HANDOVER_OFFERED,
         detail={"handover_kind": str(HandoverKind.REGISSEUR), "to": colleague.display_name},
+        subject_id=handover.id,
     )
     return handover
 
@@ -386,6 +390,7 @@ async def withdraw(db: AsyncSession, actor: Actor, trajectory: Trajectory) -> Ha
         actor=actor.person,
         kind=EventKind.HANDOVER_WITHDRAWN,
         detail=await _names(db, handover),
+        subject_id=handover.id,
     )
     return handover
 
@@ -447,7 +452,12 @@ async def accept(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> Han
         )
         detail = {**await _names(db, handover), "since": today.isoformat()}
         await record_event(
-            db, household_id=household_id, actor=actor.person, kind=EventKind.HANDOVER_ACCEPTED, detail=detail
+            db,
+            household_id=household_id,
+            actor=actor.person,
+            kind=EventKind.HANDOVER_ACCEPTED,
+            detail=detail,
+            subject_id=handover.id,
         )
         trajectory.handed_over_to = organisation.name
         # The regisseur lets go: the trajectory is closed in her name, the step she waited for.
@@ -473,6 +483,7 @@ async def accept(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> Han
         actor=actor.person,
         kind=EventKind.HANDOVER_ACCEPTED,
         detail={**await _names(db, handover), "since": today.isoformat()},
+        subject_id=handover.id,
     )
     return handover
 
@@ -488,6 +499,7 @@ async def decline(db: AsyncSession, actor: Actor, household_id: uuid.UUID, data:
         actor=actor.person,
         kind=EventKind.HANDOVER_DECLINED,
         detail={**await _names(db, handover), "answer": answer},
+        subject_id=handover.id,
     )
     return handover
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from advanced_alchemy.base import UUIDAuditBase, UUIDBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.domain.models import utcnow
@@ -187,3 +187,94 @@ __all__ = [
     "PlanAgreement",
     "ReportCorrection",
 ]
+
+
+class EvaluationStatus(enum.StrEnum):
+    GEPLAND = "gepland"
+    GEHOUDEN = "gehouden"
+    # Moved to another day: this row keeps the old day and the reason, a new row is planned.
+    VERZET = "verzet"
+    # Not held, because the trajectory moved on without it (closed, or to the waakvlam).
+    VERVALLEN = "vervallen"
+
+
+class EvaluationDecision(enum.StrEnum):
+    DOORGAAN = "doorgaan"
+    AFSCHALEN = "afschalen"
+    AFSLUITEN = "afsluiten"
+
+
+class GoalOutcome(enum.StrEnum):
+    BEREIKT = "bereikt"
+    LOOPT = "loopt"
+    BIJGESTELD = "bijgesteld"
+    GESTOPT = "gestopt"
+
+
+class Evaluation(UUIDBase):
+    """An evaluation of a trajectory's plan: planned on a day, then held (with the scores of the household and
+    the regisseur in one round, a review of each goal and a decision), moved or lapsed. At most one is planned
+    per trajectory at a time (a partial unique index)."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        Index("ix_evaluation_due", "status", "planned_on"),
+        Index("ix_evaluation_household", "household_id", "planned_on"),
+        Index(
+            "uq_evaluation_one_planned",
+            "trajectory_id",
+            unique=True,
+            sqlite_where=text("status = 'gepland'"),
+            postgresql_where=text("status = 'gepland'"),
+        ),
+    )
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    trajectory_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("trajectory.id"))
+    planned_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[EvaluationStatus] = mapped_column(String(20), default=EvaluationStatus.GEPLAND)
+    # Why it was moved (verzet) or lapsed (vervallen), in a few words.
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    # Set when the evaluation is opened at the table (the trajectory is then in the phase evaluatie).
+    started_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    held_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    decision: Mapped[EvaluationDecision | None] = mapped_column(String(20), default=None)
+    # The short B1 summary of the outcome, as the household reads it in its timeline and dossier.
+    summary: Mapped[str] = mapped_column(String(2000), default="")
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class EvaluationGuest(UUIDBase):
+    """Someone the household invites to an evaluation besides its members and the regisseur: a person of its
+    network, or a partner organisation."""
+
+    __tablename__ = "evaluation_guest"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "network_person_id", name="uq_evaluation_guest_network_person"),
+        UniqueConstraint("evaluation_id", "organisation_id", name="uq_evaluation_guest_organisation"),
+    )
+
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    network_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("network_person.id"), default=None)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), default=None)
+    name: Mapped[str] = mapped_column(String(120))
+    invited_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class GoalReview(UUIDBase):
+    """How one goal is doing at an evaluation: bereikt, loopt, bijgesteld (with the new words) or gestopt."""
+
+    __tablename__ = "goal_review"
+    __table_args__ = (UniqueConstraint("evaluation_id", "goal_id"),)
+
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    outcome: Mapped[GoalOutcome] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
