@@ -265,6 +265,7 @@ async def withdraw(db: AsyncSession, actor: Actor, household_id: uuid.UUID, esca
         actor=actor.person,
         kind=EventKind.ESCALATION_WITHDRAWN,
         detail={"blocked": escalation.blocked},
+        subject_id=escalation.id,
     )
     return escalation
 
