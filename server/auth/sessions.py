@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.config import Settings
 from server.domain.models import PROFESSIONAL_ROLES, Municipality, Person, WebSession, utcnow
+from server.domain.notifications.queries import unread_count
 
 log = logging.getLogger("onsplan.sessions")
 
@@ -51,9 +52,10 @@ def _limits(settings: Settings, person: Person | None, gemeente: Municipality | 
     return idle, settings.session_max_hours
 
 
-# Built once: every request that carries a session cookie runs it.
+# Built once: every request that carries a session cookie runs it. It also counts the person's unread
+# messages, for the header of every page, so that the count costs no statement of its own.
 _SESSION_WITH_PERSON = (
-    select(WebSession, Person)
+    select(WebSession, Person, unread_count(WebSession.person_id))
     .outerjoin(Person, Person.id == WebSession.person_id)
     .options(joinedload(Person.roles))
     .where(WebSession.token_hash == bindparam("token_hash"))
@@ -62,8 +64,9 @@ _SESSION_WITH_PERSON = (
 
 async def load_with_person(
     db: AsyncSession, token: str | None, settings: Settings
-) -> tuple[WebSession, Person | None] | None:
-    """The session of this cookie and its person with their roles, in one statement.
+) -> tuple[WebSession, Person | None, int] | None:
+    """The session of this cookie, its person with their roles and the number of their unread messages, in
+    one statement.
 
     An ended session is removed. The last-seen time is written at most once a minute and committed at once
     (``touch``), so that no request holds the session's row while it works: parallel requests of one
@@ -74,7 +77,7 @@ async def load_with_person(
     found = (await db.execute(_SESSION_WITH_PERSON, {"token_hash": hash_token(token)})).unique().first()
     if found is None:
         return None
-    row, person = found
+    row, person, unread = found
     now = utcnow()
     idle = dt.timedelta(minutes=int(row.data.get("idle_minutes", settings.session_idle_minutes)))
     # Deactivating a person deletes their sessions; a session that still names them ends here all the same.
@@ -84,7 +87,7 @@ async def load_with_person(
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         await touch(db, row, now)
-    return row, person
+    return row, person, int(unread or 0)
 
 
 async def touch(db: AsyncSession, row: WebSession, now: dt.datetime) -> None:

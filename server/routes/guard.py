@@ -47,7 +47,7 @@ async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | 
     db = db_session(connection)
     state[STATE_DB] = db
     found = await sessions.load_with_person(db, connection.cookies.get(sessions.COOKIE_NAME), settings)
-    web_session, person = found if found else (None, None)
+    web_session, person, unread = found if found else (None, None, 0)
     actor = None
     if person is not None:
         actor = actor_for(person)
@@ -55,6 +55,8 @@ async def load_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | 
             i18n.current_locale.set(person.locale)
     state.web_session = web_session
     state.actor = actor
+    # The count of unread messages in the header (base.html), read with the session.
+    state.unread_notifications = unread if actor is not None else 0
     return actor
 
 

@@ -244,6 +244,7 @@ def resource_phrase(resource: str) -> str:
         "involvement": _("wie er bij jullie meehelpen"),
         "budget": _("jullie gezinsbudget"),
         "budget_approvals": _("een uitgave of toekenning uit jullie gezinsbudget die wacht op goedkeuring"),
+        "notifications": _("jullie naam in een melding"),
     }
     return phrases.get(resource, _("jullie gegevens"))
 
