@@ -142,6 +142,12 @@ class PushReceiver:
         self._scripted: dict[str, deque[tuple[int, int | None]]] = defaultdict(deque)
         self._always: dict[str, tuple[int, int | None]] = {}
         self.attempts: dict[str, int] = defaultdict(int)
+        # While held, messages wait at the door; on release they are taken, or dropped (503) as by a service
+        # that went down before it took them.
+        self._open = threading.Event()
+        self._open.set()
+        self._take_held = True
+        self.waiting = 0
         self.rejected: list[tuple[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -158,6 +164,7 @@ class PushReceiver:
         return self
 
     def close(self) -> None:
+        self._open.set()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -202,6 +209,18 @@ class PushReceiver:
             self._always.pop(subscription.id, None)
             self._scripted[subscription.id].clear()
 
+    def hold(self) -> None:
+        """Keep the messages that come in waiting, unanswered, until ``release``."""
+        with self._lock:
+            self._take_held = True
+            self._open.clear()
+
+    def release(self, *, take: bool = True) -> None:
+        """Let the waiting messages through: taken, or (``take=False``) answered 503 and not stored."""
+        with self._lock:
+            self._take_held = take
+            self._open.set()
+
     def received(self, subscription: Subscription) -> list[Received]:
         with self._lock:
             return list(self._received[subscription.id])
@@ -216,6 +235,15 @@ class PushReceiver:
     # --- the service ------------------------------------------------------------------------------------
 
     def _accept(self, sub_id: str, headers: Any, body: bytes) -> tuple[int, dict[str, str]]:
+        if not self._open.is_set():
+            with self._lock:
+                self.waiting += 1
+            self._open.wait()
+            with self._lock:
+                self.waiting -= 1
+                taken = self._take_held
+            if not taken:
+                return 503, {}
         with self._lock:
             subscription = self._subscriptions.get(sub_id)
             self.attempts[sub_id] += 1

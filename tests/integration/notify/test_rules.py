@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,13 +12,11 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.events import EventKind
-from server.domain.models import OutboxMessage, Passkey, Person, Role, RoleAssignment, Trajectory, utcnow
-from server.domain.network.model import NetworkPerson, NetworkRelation
+from server.domain.models import OutboxMessage, Passkey, Person, Role, utcnow
 from server.domain.notifications.rules import recipients
 from server.domain.people import create_person
-from server.domain.plan.model import Goal, Horizon, PlanAction, Share, ShareSubject, WhoType
+from server.domain.plan.model import Share, ShareSubject, WhoType
 from server.domain.teamwork.model import Escalation
-from server.domain.volunteering.model import HelpOffer, HelpRequest
 from server.domain.workspace.model import (
     Evaluation,
     EvaluationGuest,
@@ -27,58 +24,7 @@ from server.domain.workspace.model import (
     Handover,
     HandoverKind,
 )
-from tests.factories import World, make_household, make_world
-
-
-@dataclass
-class Scene:
-    world: World
-    household_id: uuid.UUID
-    trajectory_id: uuid.UUID
-    sanne: Person
-    piet: Person
-    ruud: Person  # partner professional at MEE
-    sem: Person  # volunteer
-    oma: Person  # from the household's network, with an account
-    oma_row: NetworkPerson
-
-    def person(self, name: str) -> Person:
-        return next(p for p in self.everyone if p.display_name == name)
-
-    @property
-    def everyone(self) -> list[Person]:
-        w = self.world
-        return [w.regisseur, w.colleague, w.other_regisseur, w.team_lead, w.admin, self.sanne, self.piet, self.ruud]
-
-
-@pytest.fixture
-async def scene(db: AsyncSession) -> Scene:
-    world = await make_world(db)
-    household, (sanne, piet) = await make_household(db, world.regisseur, adults=("Sanne", "Piet"))
-    trajectory_id = await db.scalar(select(Trajectory.id).where(Trajectory.household_id == household.id))
-    assert trajectory_id is not None
-    municipality_id = world.municipality.id
-    ruud = await create_person(
-        db,
-        municipality_id=municipality_id,
-        display_name="Ruud",
-        role=Role.PARTNER_PROFESSIONAL,
-        organisation_id=world.partner.id,
-    )
-    sem = await create_person(
-        db,
-        municipality_id=municipality_id,
-        display_name="Sem",
-        role=Role.VOLUNTEER,
-        organisation_id=world.volunteer_org.id,
-    )
-    oma = await create_person(
-        db, municipality_id=municipality_id, display_name="Oma", role=Role.NETWORK_MEMBER, household_id=household.id
-    )
-    oma_row = NetworkPerson(household_id=household.id, name="Oma", relation=NetworkRelation.FAMILIE, person_id=oma.id)
-    db.add(oma_row)
-    await db.commit()
-    return Scene(world, household.id, trajectory_id, sanne, piet, ruud, sem, oma, oma_row)
+from tests.integration.notify.helpers import Scene, action, deactivate, end_role, help_offer
 
 
 async def told(
@@ -95,35 +41,6 @@ async def told(
         .all()
     )
     return {names[r.person_id]: r.url for r in people}
-
-
-async def end_role(db: AsyncSession, person: Person, role: Role, when: dt.datetime | None = None) -> None:
-    for assignment in await db.scalars(
-        select(RoleAssignment).where(RoleAssignment.person_id == person.id, RoleAssignment.role == role)
-    ):
-        assignment.revoked_at = when or utcnow() - dt.timedelta(minutes=1)
-    await db.commit()
-
-
-async def deactivate(db: AsyncSession, person: Person) -> None:
-    person.deactivated_at = utcnow()
-    await db.commit()
-
-
-async def action(db: AsyncSession, scene: Scene, **fields: Any) -> PlanAction:
-    goal = Goal(
-        household_id=scene.household_id,
-        domain_key="financien",
-        text="Rust in de post",
-        horizon=Horizon.EERST,
-        written_by_role="household",
-    )
-    db.add(goal)
-    await db.flush()
-    made = PlanAction(goal_id=goal.id, household_id=scene.household_id, what="Post sorteren", **fields)
-    db.add(made)
-    await db.commit()
-    return made
 
 
 # --- evaluations ------------------------------------------------------------------------------------------
@@ -229,24 +146,6 @@ async def test_an_invitation_with_an_action_tells_the_invited_person_who_has_a_p
 
     await end_role(db, scene.oma, Role.NETWORK_MEMBER)
     assert await told(db, invited, scene.oma_row.id, actor=scene.sanne) == {}
-
-
-async def help_offer(db: AsyncSession, scene: Scene) -> HelpOffer:
-    asked = await action(db, scene, who_type=WhoType.VRIJWILLIGER)
-    request = HelpRequest(
-        household_id=scene.household_id,
-        action_id=asked.id,
-        municipality_id=scene.world.municipality.id,
-        what="Boodschappen",
-    )
-    db.add(request)
-    await db.flush()
-    offer = HelpOffer(
-        help_request_id=request.id, volunteer_id=scene.sem.id, organisation_id=scene.world.volunteer_org.id
-    )
-    db.add(offer)
-    await db.commit()
-    return offer
 
 
 async def test_an_offer_of_help_tells_the_household_on_its_page_of_help_requests(
