@@ -20,6 +20,7 @@ from server.auth import enrolment
 from server.domain import involvement, partner
 from server.domain.budget import ledger
 from server.domain.budget.ledger import EntryInput
+from server.domain.events import EventKind
 from server.domain.involvement import InvolvementInput
 from server.domain.models import (
     EnrolmentToken,
@@ -35,6 +36,7 @@ from server.domain.models import (
 )
 from server.domain.network import service as network
 from server.domain.network.service import INFORMAL, NetworkPersonInput
+from server.domain.notifications.model import Notification, PushSubscription
 from server.domain.partner import RatingsShareInput
 from server.domain.people import create_person
 from server.domain.plan import service as plan
@@ -122,6 +124,9 @@ class Elsewhere:
     team: uuid.UUID  # a team of another gemeente
     organisation: uuid.UUID  # an organisation of another gemeente
     role: uuid.UUID  # the role of the professional of another gemeente
+    # Ahmed's (household B) message and device with push on.
+    notification: uuid.UUID = field(default_factory=uuid.uuid4)
+    device: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,9 @@ class MatrixWorld:
     elsewhere: Elsewhere  # rows of other people, for the pages that are not about one household
     enrolment_token: str  # an unused link, for the public enrolment page
     cover: uuid.UUID = field(default_factory=uuid.uuid4)  # the team's current cover (Wim for Fatima)
+    # Each signed-in role's own message in "Meldingen" and device with push on, by role.
+    notifications: dict[str, uuid.UUID] = field(default_factory=dict)
+    devices: dict[str, uuid.UUID] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -396,7 +404,7 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
         assert found is not None
         return found
 
-    return MatrixWorld(
+    matrix = MatrixWorld(
         cover=cover.id,
         a=a,
         b=b,
@@ -437,4 +445,31 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
             recovery_link=await unused_link(other_team_regisseur),
         ),
         enrolment_token=await issue_link(db, ahmed),
+    )
+    return await _with_messages(db, matrix, ahmed)
+
+
+async def _with_messages(db: AsyncSession, world: MatrixWorld, someone_else: Person) -> MatrixWorld:
+    """A message and a device with push on for every person of the world, and for Ahmed (of B), whose rows
+    nobody else may open or turn off."""
+    people = {role: person.id for role, person in world.people.items()}
+    people["elsewhere"] = someone_else.id
+    notifications = {
+        role: Notification(person_id=person, kind=EventKind.ACCOUNT_RECOVERED, url="/mijn")
+        for role, person in people.items()
+    }
+    devices = {
+        role: PushSubscription(
+            person_id=person, endpoint=f"https://push.example.net/{person}", p256dh="-", auth="-", device="Chrome/"
+        )
+        for role, person in people.items()
+    }
+    db.add_all([*notifications.values(), *devices.values()])
+    await db.commit()
+    elsewhere = replace(world.elsewhere, notification=notifications["elsewhere"].id, device=devices["elsewhere"].id)
+    return replace(
+        world,
+        elsewhere=elsewhere,
+        notifications={role: row.id for role, row in notifications.items() if role != "elsewhere"},
+        devices={role: row.id for role, row in devices.items() if role != "elsewhere"},
     )

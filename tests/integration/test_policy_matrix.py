@@ -251,6 +251,8 @@ FORMS: dict[str, dict[str, str]] = {
     "trajectory.waakvlam.checkin": {"checkin": str(uuid.uuid4()), "went_well": "nee"},
     "trajectory.waakvlam.reopen": {"evaluation_on": _IN_A_MONTH.isoformat()},
     "trajectory.close.confirm": {"reason": "verhuisd", "without_eindmeting": "ja"},
+    # A person's own choice per topic: the account topic, which every role has.
+    "notifications.choices": {"account": "app"},
     # The admin's forms, filled in as they would succeed.
     "admin.person.role_end": {"ends_on": _TODAY.isoformat()},
     "gemeente.teams.create": {"name": "Wijkteam Zuid"},
@@ -399,6 +401,9 @@ FILLERS: dict[str, Callable[[Case, HouseholdRows, Ask], object]] = {
     "escalation_id": lambda case, rows, ask: rows.escalation,
     "entry_id": lambda case, rows, ask: rows.budget_entry,
     "cover_id": lambda case, rows, ask: ask.world.cover,
+    # The person's own message and device (anonymous has none: any id).
+    "notification_id": lambda case, rows, ask: ask.world.notifications.get(ask.role, uuid.uuid4()),
+    "subscription_id": lambda case, rows, ask: ask.world.devices.get(ask.role, uuid.uuid4()),
 }
 
 
@@ -443,6 +448,8 @@ OTHERS: dict[str, Callable[[Case, Ask], object]] = {
     "role_id": lambda case, ask: ask.world.elsewhere.role,
     "team_id": lambda case, ask: ask.world.elsewhere.team,
     "organisation_id": lambda case, ask: ask.world.elsewhere.organisation,
+    "notification_id": lambda case, ask: ask.world.elsewhere.notification,
+    "subscription_id": lambda case, ask: ask.world.elsewhere.device,
     "person_id": lambda case, ask: {"staff": ask.world.elsewhere.staff, "volunteer": ask.world.elsewhere.volunteer}[
         str(_person_kind(case))
     ],
