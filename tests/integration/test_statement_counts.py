@@ -50,6 +50,7 @@ from server.db import make_engine
 from server.domain import access_log, lifecycle
 from server.domain.access_log import Look
 from server.domain.budget.model import BudgetEntry, EntryKind, EntryStatus
+from server.domain.events import EventKind
 from server.domain.lifecycle import TriageInput
 from server.domain.models import (
     AccountEvent,
@@ -68,6 +69,13 @@ from server.domain.models import (
 from server.domain.network import service as network
 from server.domain.network.model import NetworkPerson, NetworkRelation
 from server.domain.network.service import INFORMAL, NetworkPersonInput
+from server.domain.notifications.model import (
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    PushDelivery,
+    PushSubscription,
+)
 from server.domain.people import HouseholdInput, MemberInput, register_household
 from server.domain.plan import service as plan
 from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, Share, WhoType
@@ -88,12 +96,15 @@ from server.domain.workspace import intake as intakes
 from server.domain.workspace.intake import HistoryInput
 from server.domain.workspace.model import (
     ConversationReport,
+    Evaluation,
+    EvaluationStatus,
     Handover,
     HandoverKind,
     HistoryItem,
     Involvement,
     ReportCorrection,
 )
+from server.notify import vapid
 from server.web import TEMPLATE_DIR
 from tests.conftest import BACKEND, TEST_ORIGIN, clean_database, settings_for
 from tests.factories import issue_link, sign_in, signed_in_as
@@ -232,6 +243,12 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "gemeente.settings": 4,
     "me.overview (as admin)": 8,
     "volunteers.people": 4,
+    # Notifications: a page of messages with what each is about in one statement (and for the regisseur a look
+    # in the access log of each household named); choices, devices and the VAPID key; the admin's failed pushes.
+    "notifications.list": 2,
+    "notifications.list (as regisseur)": 5,
+    "notifications.settings": 4,
+    "notifications.failed": 2,
     "volunteers.people.link_show": 2,
     "public.start": 0,
     "auth.sign_in": 0,
@@ -245,6 +262,7 @@ EXEMPT: dict[str, str] = {
     "public.manifest": "the web app manifest, built from settings; no database",
     "health.live": "the liveness probe; no database",
     "health.ready": "the readiness probe; one SELECT 1 by design",
+    "notifications.open": "no page: marks one message read and redirects to it, one UPDATE ... RETURNING",
 }
 
 # Pages whose count grows with the data today: visit key -> what repeats and where it comes from. The test
@@ -421,6 +439,10 @@ VISITS: tuple[Visit, ...] = (
     Visit("gemeente.organisation.end_confirm", ADMIN, params={"organisation_id": "admin_organisation"}),
     Visit("gemeente.settings", ADMIN),
     Visit("me.overview", ADMIN, "as admin", lists=True),
+    Visit("notifications.list", lists=True),
+    Visit("notifications.settings", lists=True),
+    Visit("notifications.list", REGISSEUR, "as regisseur", lists=True),
+    Visit("notifications.failed", ADMIN, lists=True),
     Visit("volunteers.people", COORDINATOR, lists=True),
     Visit(
         "volunteers.people.link_show",
@@ -534,6 +556,7 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
     await access_log.record_look(db, Look.of(regisseur, Relation.REGISSEUR, a, "plan"))
     db.add(AccountEvent(person_id=sanne.id, kind="recovery.issued", actor_name=fatima.display_name))
     intake_household = await _furnish_intake(db, regisseur, a, instrument)
+    await _furnish_notifications(db, world)
     await db.commit()
     return {
         "intake_household": str(intake_household),
@@ -621,6 +644,7 @@ async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
     await _grow_caseload(db, a)
     await _grow_handovers(db, a, world.people[HANDOVER_RECEIVER])
     await _grow_budget(db, a)
+    await _grow_notifications(db, a, world)
     await _grow_teamwork(
         db,
         a,
@@ -1139,6 +1163,109 @@ async def _grow_caseload(db: AsyncSession, a: HouseholdA) -> None:
                 )
             )
         db.add(RoleAssignment(person_id=a.network_member.id, role=Role.NETWORK_MEMBER, household_id=other.id))
+
+
+async def _notification_subjects(db: AsyncSession, world: MatrixWorld) -> list[tuple[EventKind, uuid.UUID]]:
+    """A row of A for every kind of subject a message can be about: an offer, a person on the map, an
+    evaluation, an action, a share, a handover and a doorbraak."""
+    a = world.a
+    trajectory = await db.scalar(select(Trajectory).where(Trajectory.household_id == a.household))
+    handover = await db.scalar(select(Handover.id).where(Handover.household_id == a.household))
+    assert trajectory is not None and handover is not None
+    # Moved, so that it is no second planned one of the trajectory; its day is what the sentence reads.
+    evaluation = Evaluation(
+        household_id=a.household,
+        trajectory_id=trajectory.id,
+        planned_on=utcnow().date() + dt.timedelta(days=7),
+        status=EvaluationStatus.VERZET,
+    )
+    db.add(evaluation)
+    await db.flush()
+    return [
+        (EventKind.HELP_OFFERED, a.pending_offer),
+        (EventKind.NETWORK_JOINED, a.network_person),
+        (EventKind.EVALUATION_DUE_WEEK, evaluation.id),
+        (EventKind.ACTION_ASSIGNED, a.actions["partner"]),
+        (EventKind.SHARE_CREATED, a.share),
+        (EventKind.HANDOVER_DECLINED, handover),
+        (EventKind.ESCALATION_DECIDED, a.escalation),
+        (EventKind.HELP_ACCEPTED, a.pending_offer),
+        (EventKind.ACCOUNT_RECOVERED, world.people[MEMBER].id),
+    ]
+
+
+async def _furnish_notifications(db: AsyncSession, world: MatrixWorld) -> None:
+    """A message of every kind about A for the member and the regisseur (one read), a device with push on for
+    the member with a choice of her own, a failed push message for the admin's list, and the VAPID key pair
+    (made once, by the first page that asks for it)."""
+    subjects = await _notification_subjects(db, world)
+    for role in (MEMBER, REGISSEUR):
+        db.add_all(
+            Notification(
+                person_id=world.people[role].id,
+                kind=kind,
+                household_id=world.a.household,
+                subject_id=subject,
+                url="/mijn",
+                read_at=utcnow() if n == 0 else None,
+            )
+            for n, (kind, subject) in enumerate(subjects)
+        )
+    member = world.people[MEMBER].id
+    db.add(NotificationPreference(person_id=member, topic="help", push=False))
+    await _failed_pushes(db, member, 1)
+    await vapid.keys(db, settings_for("sqlite+aiosqlite://"))
+
+
+async def _failed_pushes(db: AsyncSession, person_id: uuid.UUID, count: int) -> None:
+    """Devices of the person with push on, each with a push message that failed."""
+    notes = [Notification(person_id=person_id, kind="help.offered", url="/mijn") for _ in range(count)]
+    devices = [
+        PushSubscription(
+            person_id=person_id,
+            endpoint=f"https://push.example.net/{uuid.uuid4()}",
+            p256dh="-",
+            auth="-",
+            device="Chrome/Android",
+        )
+        for _ in range(count)
+    ]
+    db.add_all([*notes, *devices])
+    await db.flush()
+    db.add_all(
+        PushDelivery(
+            notification_id=note.id,
+            subscription_id=device.id,
+            status=DeliveryStatus.FAILED,
+            attempts=5,
+            last_error="503",
+        )
+        for note, device in zip(notes, devices, strict=True)
+    )
+
+
+async def _grow_notifications(db: AsyncSession, a: HouseholdA, world: MatrixWorld) -> None:
+    """Many messages of every kind for the member (more than a page) and for the regisseur, hers about every
+    household of her grown caseload; many devices and failed push messages."""
+    subjects = await _notification_subjects(db, world)
+    households = list(
+        await db.scalars(select(Trajectory.household_id).where(Trajectory.regisseur_id == a.regisseur.id))
+    )
+    db.add_all(
+        Notification(
+            person_id=person.id,
+            kind=kind,
+            household_id=households[i % len(households)] if person is a.regisseur else a.id,
+            subject_id=subject,
+            url="/mijn",
+            created_at=utcnow() - dt.timedelta(minutes=i),
+            read_at=utcnow() if i % 3 == 0 else None,
+        )
+        for person in (a.member, a.regisseur)
+        for i in range(GROWTH * 2)
+        for kind, subject in subjects
+    )
+    await _failed_pushes(db, a.member.id, GROWTH)
 
 
 # --------------------------------------------------------------------------------------------------------
