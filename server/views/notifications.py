@@ -35,6 +35,11 @@ def _family(item: InboxItem) -> str:
     return _("de familie %(name)s") % {"name": item.household} if item.household else _("een huishouden")
 
 
+def _first_up(text: str) -> str:
+    """'De familie De Vries' at the start of a sentence (``str.capitalize`` would lower the name)."""
+    return text[:1].upper() + text[1:]
+
+
 def _evaluation_sentence(item: InboxItem) -> str:
     own = item.own_household or not item.household
     if item.on is None or item.kind not in (
@@ -94,13 +99,13 @@ def _network_sentence(item: InboxItem) -> str:
             return _("%(who)s doet nu mee met jullie plan.") % values
         return _("%(who)s doet nu mee met het plan van %(family)s.") % values
     if item.household:
-        return _("%(family)s vraagt of je meehelpt.") % {"family": _family(item).capitalize()}
+        return _("%(family)s vraagt of je meehelpt.") % {"family": _first_up(_family(item))}
     return _("Je bent uitgenodigd om mee te helpen.")
 
 
 def _share_sentence(item: InboxItem) -> str:
     values = {
-        "family": _family(item).capitalize(),
+        "family": _first_up(_family(item)),
         "organisation": item.organisation or _("jouw organisatie"),
     }
     if item.kind == EventKind.SHARE_REVOKED:

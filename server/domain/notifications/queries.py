@@ -218,7 +218,7 @@ async def inbox(db: AsyncSession, actor: Actor, page: int = 1) -> Inbox:
     return Inbox(items=shown, page=page, has_more=has_more)
 
 
-def _relation(actor: Actor, household_id: uuid.UUID, kind: str) -> Relation:
+def reader_relation(actor: Actor, household_id: uuid.UUID, kind: str) -> Relation:
     """In which capacity the person was told about the household, for the line in its access log (the role
     it names). The rules told them because of one of these relations; the message's kind says which."""
     if any(r.role == Role.NETWORK_MEMBER and r.household_id == household_id for r in actor.roles):
@@ -252,7 +252,7 @@ async def _record_looks(db: AsyncSession, actor: Actor, items: list[InboxItem]) 
     await record_looks(
         db,
         [
-            Look.of(actor, _relation(actor, household_id, kind), household_id, LOOK_RESOURCE)
+            Look.of(actor, reader_relation(actor, household_id, kind), household_id, LOOK_RESOURCE)
             for household_id, kind in shown.items()
         ],
     )
