@@ -14,6 +14,7 @@ RUN_ENV := ONSPLAN_DEMO_MODE=true ONSPLAN_ORIGIN=http://localhost:$(PORT) ONSPLA
 
 help:
 	@echo "make run    install, migrate, load the demo when the database is empty, serve on http://localhost:$(PORT)"
+	@echo "           (with the notification worker beside it)"
 	@echo "make test   install, lint and type-check, run all tests on SQLite and PostgreSQL, then in Chromium"
 
 # Python packages in .venv, refreshed when pyproject.toml changes.
@@ -61,8 +62,8 @@ run: install pdf-deps
 	$(RUN_ENV) $(BIN)/onsplan db upgrade
 	$(RUN_ENV) $(BIN)/onsplan demo --if-empty
 	@echo
-	@echo "Ons Plan draait op http://localhost:$(PORT) (stoppen: Ctrl+C)"
-	$(RUN_ENV) $(BIN)/onsplan run --host $(HOST) --port $(PORT)
+	@echo "Ons Plan draait op http://localhost:$(PORT), met de worker voor meldingen (stoppen: Ctrl+C)"
+	$(RUN_ENV) $(BIN)/onsplan run --host $(HOST) --port $(PORT) --with-worker
 
 lint: install
 	$(BIN)/ruff check server tests e2e tools

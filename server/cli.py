@@ -1,11 +1,14 @@
-"""The ``onsplan`` command: run the server, migrate the database, load demo data, create an admin."""
+"""The ``onsplan`` command: run the server (and the notification worker), migrate the database, load demo data,
+create an admin, print the VAPID public key."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import secrets
+import subprocess
 import sys
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
@@ -82,23 +85,90 @@ def share_secret_key(environ: MutableMapping[str, str]) -> bool:
     return True
 
 
+def worker_command() -> list[str]:
+    """How ``onsplan run --with-worker`` starts the notification worker: this Python, this command."""
+    return [sys.executable, "-m", "server.cli", "worker"]
+
+
+class WorkerProcess:
+    """The notification worker as a child of the web server (``onsplan run --with-worker``, ``make run``): it
+    starts with the server and stops when the server stops. Ctrl+C reaches both (one process group); the
+    worker then finishes its step. Any other way the server ends, the worker is asked to stop (SIGTERM), and
+    killed if it does not within ``grace`` seconds."""
+
+    def __init__(self, command: list[str] | None = None, *, grace: float = 15.0) -> None:
+        self.command = command or worker_command()
+        self.grace = grace
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> WorkerProcess:
+        self.process = subprocess.Popen(self.command, env=os.environ.copy())  # noqa: S603 - our own command
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        process = self.process
+        if process is None:
+            return
+        try:
+            # After Ctrl+C the worker got the signal too: let it end its step by itself first.
+            process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(timeout=self.grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()  # checked once here, so that bad settings stop before any worker starts
     options = server_options(settings, args)
-    if not options["factory"]:
-        uvicorn.run(app_for_server(settings), **options)
-        return 0
-    if settings.is_sqlite and ":memory:" in settings.database_url:
-        print("An in-memory SQLite database cannot be shared by several workers; use a file.", file=sys.stderr)
+    in_memory = settings.is_sqlite and ":memory:" in settings.database_url
+    if in_memory and (options["factory"] or args.with_worker):
+        print("An in-memory SQLite database cannot be shared by several processes; use a file.", file=sys.stderr)
         return 2
-    if share_secret_key(os.environ):
-        print(
-            f"{SECRET_KEY_VAR} is not set: made one for this run, shared by its {args.workers} workers.",
-            file=sys.stderr,
-        )
-    uvicorn.run(APP_FACTORY, **options)
+    with WorkerProcess() if args.with_worker else contextlib.nullcontext():
+        if not options["factory"]:
+            uvicorn.run(app_for_server(settings), **options)
+            return 0
+        if share_secret_key(os.environ):
+            print(
+                f"{SECRET_KEY_VAR} is not set: made one for this run, shared by its {args.workers} workers.",
+                file=sys.stderr,
+            )
+        uvicorn.run(APP_FACTORY, **options)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from server.middleware import configure_logging
+    from server.notify.worker import main as worker_main
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    return asyncio.run(worker_main(settings, once=args.once))
+
+
+async def vapid_public_key(settings: Settings) -> str:
+    """The server's VAPID public key, made (and stored in the database) when there is none yet."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from server.db import make_engine
+    from server.notify import vapid
+
+    engine = make_engine(settings)
+    try:
+        async with async_sessionmaker(engine)() as db, db.begin():
+            return (await vapid.keys(db, settings)).public_key
+    finally:
+        await engine.dispose()
+
+
+def cmd_vapid(_args: argparse.Namespace) -> int:
+    print(asyncio.run(vapid_public_key(_settings())))
     return 0
 
 
@@ -180,7 +250,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 1; in production one per CPU core, see the README)",
     )
+    run.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also start the notification worker (`onsplan worker`) and stop it with the server",
+    )
     run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="send notifications: the outbox, evaluation reminders, web push")
+    worker.add_argument("--once", action="store_true", help="do what is due now, then stop (for cron and tests)")
+    worker.set_defaults(func=cmd_worker)
+
+    vapid = sub.add_parser("vapid", help="print the VAPID public key for web push (made once if there is none)")
+    vapid.set_defaults(func=cmd_vapid)
 
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)

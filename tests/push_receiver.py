@@ -159,7 +159,9 @@ class PushReceiver:
         return f"http://{host!s}:{port}"
 
     def start(self) -> PushReceiver:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="push-receiver", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="push-receiver", daemon=True
+        )
         self._thread.start()
         return self
 
