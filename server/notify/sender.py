@@ -181,13 +181,15 @@ class _Due:
     delivery: PushDelivery
     subscription: PushSubscription
     locale: str | None
+    # The person was deactivated after the message was made: nothing more goes to their devices.
+    deactivated: bool
 
 
 async def claim_due(db: AsyncSession, now: dt.datetime, limit: int) -> list[_Due]:
     """Pending deliveries whose time has come, oldest first, that no other worker holds; locked (with their
     subscriptions) until the transaction ends."""
     result = await db.execute(
-        select(PushDelivery, PushSubscription, Person.locale)
+        select(PushDelivery, PushSubscription, Person.locale, Person.deactivated_at.is_not(None))
         .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
         .join(Person, Person.id == PushSubscription.person_id)
         .where(PushDelivery.status == DeliveryStatus.PENDING, PushDelivery.next_attempt_at <= now)
@@ -195,7 +197,7 @@ async def claim_due(db: AsyncSession, now: dt.datetime, limit: int) -> list[_Due
         .limit(limit)
         .with_for_update(skip_locked=True, key_share=True, of=[PushDelivery, PushSubscription])
     )
-    return [_Due(delivery, subscription, locale) for delivery, subscription, locale in result.tuples()]
+    return [_Due(*row) for row in result.tuples()]
 
 
 def _record(due: _Due, answer: Answer, now: dt.datetime) -> None:
@@ -234,6 +236,7 @@ async def deliver_due(
     keys = await vapid.keys(db, settings)
     owned = session is None
     http = session or aiohttp.ClientSession()
+    sending = [item for item in due if not item.deactivated]
     try:
         sender = PushSender(keys, vapid.subject(settings), http)
         answers = await asyncio.gather(
@@ -245,14 +248,16 @@ async def deliver_due(
                     payload(item.delivery.notification_id, item.locale),
                     now=now,
                 )
-                for item in due
+                for item in sending
             )
         )
     finally:
         if owned:
             await http.close()
+    outcomes = list(zip(sending, answers, strict=True))
+    outcomes += [(item, Answer(Outcome.FAILED, "not sent: person deactivated")) for item in due if item.deactivated]
     gone: set[uuid.UUID] = set()
-    for item, answer in zip(due, answers, strict=True):
+    for item, answer in outcomes:
         if answer.outcome == Outcome.GONE:
             gone.add(item.subscription.id)
             continue

@@ -36,6 +36,8 @@ log = logging.getLogger("onsplan.worker")
 SCHEDULE_EVERY = 60.0
 # How long an idle worker sleeps before it looks again (seconds).
 IDLE_SLEEP = 1.5
+# The longest pause after steps that failed in a row (seconds).
+MAX_PAUSE = 60.0
 
 
 @dataclass
@@ -124,15 +126,25 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Rounds until ``stop`` is set; the round under way finishes its step first."""
         log.info("worker started", extra={"fields": {"database": self.engine.dialect.name}})
+        failures = 0
         while not stop.is_set():
             busy = False
-            for step in (self.schedule, self.route, self.deliver):
-                if stop.is_set():
-                    break
-                busy = bool(await step()) or busy
+            try:
+                for step in (self.schedule, self.route, self.deliver):
+                    if stop.is_set():
+                        break
+                    busy = bool(await step()) or busy
+                failures = 0
+            except Exception:
+                # The step rolled back (the database was away, a connection dropped): log it and try again a
+                # little later, longer each time it fails in a row, instead of ending the worker.
+                failures += 1
+                log.exception("worker step failed; trying again", extra={"fields": {"failures": failures}})
+                busy = False
             if not busy:
+                pause = min(self.idle_sleep * 2 ** min(failures, 6), MAX_PAUSE) if failures else self.idle_sleep
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.idle_sleep)
+                    await asyncio.wait_for(stop.wait(), timeout=pause)
         log.info("worker stopped")
 
     async def close(self) -> None:

@@ -129,3 +129,12 @@ async def route_pending(db: AsyncSession, *, limit: int = BATCH, moment: dt.date
         row.processed_at = now
     await db.flush()
     return len(rows)
+
+
+async def route_all(db: AsyncSession, *, moment: dt.datetime | None = None) -> int:
+    """Route every outbox row that waits, in the caller's transaction (for the demo data and tests; the worker
+    routes a batch per transaction). Returns how many rows were handled."""
+    handled = 0
+    while routed := await route_pending(db, moment=moment):
+        handled += routed
+    return handled

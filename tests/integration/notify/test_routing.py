@@ -157,6 +157,17 @@ async def test_oldest_first_and_at_most_a_batch(db: AsyncSession, scene: Scene) 
     assert set(await db.scalars(select(Notification.outbox_id))) == {first, second}
 
 
+async def test_everything_waiting_can_be_routed_at_once(db: AsyncSession, scene: Scene) -> None:
+    offer = await help_offer(db, scene)
+    for _n in range(routing.BATCH + 5):
+        await outbox(db, EventKind.HELP_OFFERED, offer.id, scene.sem, household_id=scene.household_id)
+
+    async with AsyncSession(db.bind) as worker, worker.begin():
+        assert await routing.route_all(worker) == routing.BATCH + 5
+
+    assert len(await messages(db)) == 2 * (routing.BATCH + 5)
+
+
 async def test_a_routing_step_that_fails_halfway_leaves_everything_as_it_was(
     db: AsyncSession, settings: Settings, receiver: PushReceiver, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -207,3 +207,21 @@ async def test_a_message_signed_with_another_key_is_refused_by_the_push_service(
     failed = await delivery_state(db, delivery.id)
     assert failed is not None and failed.status == DeliveryStatus.FAILED
     assert (await db.scalars(select(PushDelivery))).all() != []
+
+
+async def test_nothing_more_goes_to_a_person_the_admin_deactivated(
+    db: AsyncSession, settings: Settings, receiver: PushReceiver
+) -> None:
+    world = await make_world(db)
+    _household, (sanne,) = await make_household(db, world.regisseur)
+    phone = await device(db, settings, receiver, sanne)
+    _notification, delivery = await waiting_message(db, sanne, phone)
+    sanne.deactivated_at = utcnow()
+    await db.commit()
+
+    assert await send(db, settings) == 1
+
+    assert receiver.attempts[phone.id] == 0
+    stopped = await delivery_state(db, delivery.id)
+    assert stopped is not None
+    assert (stopped.status, stopped.last_error) == (DeliveryStatus.FAILED, "not sent: person deactivated")

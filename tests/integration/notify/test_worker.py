@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -18,6 +19,7 @@ from server.domain.models import OutboxMessage, Trajectory, utcnow
 from server.domain.notifications.model import DeliveryStatus, Notification, PushDelivery
 from server.domain.teamwork.model import cover_day
 from server.domain.workspace.model import Evaluation
+from server.notify import worker as worker_module
 from server.notify.worker import Worker
 from tests.conftest import BACKEND
 from tests.integration.notify.helpers import Scene, device, help_offer
@@ -218,3 +220,42 @@ async def test_the_loop_keeps_working_until_it_is_stopped(
 
     assert running.done() and running.exception() is None
     assert await count(db, Trajectory) == 1
+
+
+async def test_a_step_that_fails_does_not_end_the_worker(
+    db: AsyncSession,
+    settings: Settings,
+    receiver: PushReceiver,
+    scene: Scene,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    phone = await device(db, settings, receiver, scene.sanne)
+    offer = await help_offer(db, scene)
+    db.add(
+        OutboxMessage(
+            kind=EventKind.HELP_OFFERED.value,
+            subject_id=offer.id,
+            actor_id=scene.sem.id,
+            household_id=scene.household_id,
+        )
+    )
+    await db.commit()
+    real = worker_module.route_pending
+    failed = []
+
+    async def away_once(*args: Any, **kwargs: Any) -> int:
+        if not failed:
+            failed.append(True)
+            raise ConnectionError("the database is away for a moment")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(worker_module, "route_pending", away_once)
+    stop = asyncio.Event()
+
+    async with workers(settings, idle_sleep=0.01) as (worker,):
+        running = asyncio.create_task(worker.run(stop))
+        await until(lambda: len(receiver.received(phone)) == 1)
+        stop.set()
+        await running
+
+    assert failed == [True]
