@@ -6,18 +6,27 @@ them live in ``e2e/conftest.py``.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import re
+import secrets
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Page, Response
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from e2e.conftest import LiveServer
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -255,3 +264,140 @@ def enrol(page: Page, link: str, *, device_name: str = "") -> None:
         page.get_by_label("Naam van dit toestel").fill(device_name)
     page.get_by_role("button", name="Passkey maken").click()
     settle(page, r"/mijn\?welkom=1$")
+
+
+def from_start_page(page: Page, name: str, label: str) -> None:
+    """Sign in as a demo person from the demo start page ("Ga verder als Anouk (huishouden)"), making a passkey
+    with the page's authenticator, and land on /mijn. The demo must be loaded (``live_server.cli("demo")``)."""
+    visit(page, "/")
+    page.get_by_role("button", name=f"Ga verder als {name} ({label})").click()
+    settle(page, r"/aanmelden/[A-Za-z0-9_-]+$")
+    page.get_by_role("button", name="Passkey maken").click()
+    settle(page, r"/mijn\?welkom=1$")
+
+
+def unread_in_header(page: Page) -> int:
+    """The count of unread messages the header shows next to "Meldingen" (0 when it shows none)."""
+    name = page.locator("a.site-nav__messages").first.evaluate("a => a.textContent.replace(/\\s+/g, ' ').trim()")
+    found = re.fullmatch(r"Meldingen(?:, (\d+) ongelezen)?", name)
+    assert found, f"the header's link to Meldingen reads {name!r}"
+    return int(found.group(1) or 0)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Data of a test's own, made with the domain's code on the live server's database
+# --------------------------------------------------------------------------------------------------------
+
+
+def on_database(live_server: LiveServer, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work(db)`` in one transaction on the live server's database, with its settings, as ``onsplan demo``
+    does, and return what it returns. It runs on a thread of its own: Playwright's sync API keeps an event loop
+    on the test's thread."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from server.config import Settings
+    from server.db import make_engine
+
+    async def run() -> T:
+        engine = make_engine(Settings.from_env(live_server.env))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+@dataclass(frozen=True)
+class OwnHousehold:
+    """A household of Woerden made for one test: in uitvoering with a demo regisseur, one adult member with a
+    one-time link (``link``, a path), goals (their texts in ``goals``) and, when asked, a planned evaluation."""
+
+    id: str
+    name: str
+    member: str
+    member_id: str
+    link: str
+    goals: tuple[str, ...]
+    evaluation_id: str | None
+    evaluation_on: dt.date | None
+
+
+def own_household(
+    live_server: LiveServer,
+    *,
+    member: str,
+    goals: tuple[tuple[str, str], ...] = (),
+    evaluation_in_days: int | None = None,
+    regisseur: str = "Fatima",
+) -> OwnHousehold:
+    """Make a household in uitvoering, so that a test does not depend on the demo households' phase or on the
+    order of the tests. ``goals`` are (leefgebied key, the household's words); ``evaluation_in_days`` plans its
+    evaluation that many days after today (the gemeente's day)."""
+    from sqlalchemy import select
+
+    from server.auth import enrolment
+    from server.domain.models import Household, Member, Municipality, Person, Phase, Role, Trajectory
+    from server.domain.people import create_person
+    from server.domain.plan import service as plan
+    from server.domain.policy import Relation, actor_for
+    from server.domain.ratings import instruments
+    from server.domain.teamwork.model import cover_day
+    from server.domain.workspace import evaluation as evaluations
+
+    live_server.cli("demo")
+    name = f"Meijer {secrets.token_hex(2)}"
+
+    async def work(db: AsyncSession) -> OwnHousehold:
+        woerden = await db.scalar(select(Municipality).where(Municipality.slug == "woerden"))
+        assert woerden is not None, "the demo gemeente is not there"
+        lead = await db.scalar(
+            select(Person).where(Person.municipality_id == woerden.id, Person.display_name == regisseur)
+        )
+        assert lead is not None, f"no {regisseur} in Woerden"
+        await db.refresh(lead, ["roles"])
+        team_id = next(role.team_id for role in lead.roles if role.team_id)
+        household = Household(
+            municipality_id=woerden.id, team_id=team_id, name=name, wijk="Molenvliet",
+            address="Molenvlietbaan 7, Woerden", phone="06-98765432",
+        )  # fmt: skip
+        db.add(household)
+        await db.flush()
+        person = await create_person(
+            db, municipality_id=woerden.id, display_name=member, role=Role.HOUSEHOLD_MEMBER, household_id=household.id
+        )
+        db.add(Member(household_id=household.id, person_id=person.id, first_name=member, is_adult=True))
+        today = cover_day()
+        trajectory = Trajectory(
+            household_id=household.id, phase=Phase.UITVOERING, regisseur_id=lead.id,
+            regisseur_since=today - dt.timedelta(days=120), started_on=today - dt.timedelta(days=120),
+            question="We willen weer rust in huis en overzicht over de rekeningen.",
+        )  # fmt: skip
+        db.add(trajectory)
+        await db.flush()
+        instrument = instruments.built_in()[instruments.DEFAULT_KEY]
+        for key, text in goals:
+            await plan.create_goal(
+                db, actor_for(person), Relation.MEMBER, household.id, instrument,
+                plan.GoalInput(domain_key=key, text=text, horizon="drie_maanden"),
+            )  # fmt: skip
+        planned = None
+        if evaluation_in_days is not None:
+            planned = await evaluations.plan_evaluation(
+                db, trajectory, lead, today + dt.timedelta(days=evaluation_in_days), first=True
+            )
+        link = await enrolment.issue(db, person=person, created_by=None, origin=live_server.base_url)
+        return OwnHousehold(
+            id=str(household.id),
+            name=name,
+            member=member,
+            member_id=str(person.id),
+            link=urlsplit(link.url).path,
+            goals=tuple(text for _key, text in goals),
+            evaluation_id=str(planned.id) if planned else None,
+            evaluation_on=planned.planned_on if planned else None,
+        )
+
+    return on_database(live_server, work)
