@@ -28,6 +28,7 @@ from server.config import Settings
 from server.db import make_engine
 from server.domain.notifications.routing import route_pending
 from server.domain.notifications.schedule import run_scheduler
+from server.notify import vapid
 from server.notify.sender import deliver_due
 
 log = logging.getLogger("onsplan.worker")
@@ -99,6 +100,10 @@ class Worker:
 
     async def deliver(self) -> int:
         if self._http is None:
+            # The VAPID pair made (once, if there is none) in a transaction of its own: never while a batch
+            # waits for push services, which on SQLite would hold the one write lock meanwhile.
+            async with self.sessions() as db, db.begin():
+                await vapid.keys(db, self.settings)
             self._http = aiohttp.ClientSession()
         http = self._http
         tried = await self._step(lambda db: deliver_due(db, self.settings, limit=self.delivery_batch, session=http))
