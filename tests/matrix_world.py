@@ -49,6 +49,7 @@ from server.domain.teamwork.escalation import EscalationInput
 from server.domain.teamwork.model import Cover
 from server.domain.volunteering import service as volunteering
 from server.domain.volunteering.service import HelpRequestInput
+from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.model import Handover, HandoverKind
 from tests.factories import TEST_ORIGIN, issue_link, make_household, make_world
 
@@ -110,6 +111,8 @@ class HouseholdRows:
     escalation: uuid.UUID = field(default_factory=uuid.uuid4)
     # A grant above the regisseur's mandate, waiting for the team lead.
     budget_entry: uuid.UUID = field(default_factory=uuid.uuid4)
+    # The planned evaluation, a month ahead.
+    evaluation: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,14 @@ async def build_matrix_world(db: AsyncSession) -> MatrixWorld:
         ),
     )
     a = replace(a, escalation=asked.id)
+    # Each household's evaluation planned a month ahead. The product plans one at the akkoord on the plan, and A
+    # stays in its aanmelding: planned through the domain's own function for the pages of one evaluation.
+    trajectory_b = await db.scalar(select(Trajectory).where(Trajectory.household_id == household_b.id))
+    assert trajectory_b is not None
+    in_a_month = utcnow().date() + dt.timedelta(days=30)
+    planned_a = await evaluations.plan_evaluation(db, trajectory_a, world.regisseur, in_a_month)
+    planned_b = await evaluations.plan_evaluation(db, trajectory_b, regisseur_b, in_a_month)
+    a, b = replace(a, evaluation=planned_a.id), replace(b, evaluation=planned_b.id)
     await db.commit()
 
     async def network_member(household: uuid.UUID, name: str) -> Person:

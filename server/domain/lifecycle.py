@@ -17,6 +17,7 @@ from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import Person, Phase, Trajectory, TriageOutcome, utcnow
 from server.domain.text import clean, refused
+from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.model import Handover, HandoverStatus
 
 ALLOWED: dict[Phase, frozenset[Phase]] = {
@@ -58,6 +59,12 @@ TRIAGE_NEXT: dict[TriageOutcome, Phase] = {
     TriageOutcome.GEEN_REGIE: Phase.AFGESLOTEN,
 }
 
+# Steps that end the evaluations of a trajectory, and the reason a planned one lapses with.
+LAPSES_EVALUATION: dict[Phase, str] = {
+    Phase.AFGESLOTEN: evaluations.LAPSED_CLOSED,
+    Phase.WAAKVLAM: evaluations.LAPSED_WAAKVLAM,
+}
+
 # Phases in which the triage can still be decided.
 BEFORE_TRIAGE = frozenset({Phase.AANMELDING, Phase.TRIAGE})
 MAX_REASON = 500
@@ -78,9 +85,13 @@ async def move(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Move a trajectory to ``target``, or raise ``IllegalTransition``. Always a timeline event; ``detail``
-    adds what the household should read about the step (a triage outcome, for one)."""
+    adds what the household should read about the step (a triage outcome, for one). Closed, or to the
+    waakvlam, a trajectory no longer has a planned evaluation: it lapses (an evaluation's own decision has
+    already held it)."""
     if not can_move(trajectory.phase, target):
         raise IllegalTransition
+    if target in LAPSES_EVALUATION:
+        await evaluations.lapse_planned(session, trajectory, actor, LAPSES_EVALUATION[target])
     if target is Phase.AFGESLOTEN:
         if reason.split(":")[0] not in EXIT_REASONS:
             raise IllegalTransition(N_("Kies een reden om af te sluiten."))

@@ -154,6 +154,9 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.BUDGET_READ,
         Action.BUDGET_WRITE,
         Action.BUDGET_APPROVE,
+        Action.EVALUATION_READ,
+        Action.EVALUATION_MANAGE,
+        Action.EVALUATION_INVITE,
     }
 )
 
@@ -415,6 +418,18 @@ class Can:
     @property
     def help_task(self) -> bool:
         return self(Action.HELP_TASK)
+
+    @property
+    def read_evaluations(self) -> bool:
+        return self(Action.EVALUATION_READ)
+
+    @property
+    def manage_evaluations(self) -> bool:
+        return self(Action.EVALUATION_MANAGE)
+
+    @property
+    def invite_to_evaluation(self) -> bool:
+        return self(Action.EVALUATION_INVITE)
 
     @property
     def involved(self) -> InvolvedView:

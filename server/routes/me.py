@@ -19,10 +19,12 @@ from server.domain.partner import partner_start
 from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
 from server.domain.teamwork.start import team_start
+from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import pending_for_receiver
 from server.i18n import SUPPORTED_LOCALES
 from server.routes.deps import DbSession, Form
 from server.views.caseload import caseload_context
+from server.views.evaluation import next_evaluation_rows
 from server.views.partner import start_view
 from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, role_label
 from server.views.team import team_start_context
@@ -40,6 +42,7 @@ async def helping(db: DbSession, actor: Actor) -> list[Household]:
 @get("/mijn", name="me.overview", opt={"policy": Action.SIGNED_IN})
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
+    own_households = await households_of_member(db_session, actor)
     has_caseload = actor.has_role(Role.REGISSEUR)
     own_caseload = (
         caseload_context(await caseload(db_session, actor, phase=chosen_phase(request.query_params.get("fase"))))
@@ -52,7 +55,11 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
         {
             "person": actor.person,
             "roles": sorted({role_label(r) for r in actor.role_names}),
-            "households": await households_of_member(db_session, actor),
+            "households": own_households,
+            # The next evaluation of the person's own household, to prepare by scoring ahead.
+            "evaluations": next_evaluation_rows(
+                await evaluations.next_for_households(db_session, [h.id for h in own_households])
+            ),
             "helping": await helping(db_session, actor),
             "left": request.query_params.get("verlaten") == "1",
             "caseload": own_caseload,

@@ -1,5 +1,6 @@
 """The steps of a trajectory after the intake: the household's akkoord on its plan (on its own phone, or
-recorded by the regisseur at the table), uitvoering, evaluatie, waakvlam and afsluiten.
+recorded by the regisseur at the table), uitvoering, waakvlam and afsluiten. (An evaluation has pages of its
+own: ``server.routes.evaluation``.)
 
 A step that the phase does not allow (yet) is refused by the domain; the page then comes back with that
 refusal in words (409), and nothing is stored.
@@ -33,7 +34,6 @@ BASE = "/huishoudens/{household_id:uuid}"
 AGREE = f"{BASE}/akkoord"
 AGREE_IN_PERSON = f"{BASE}/akkoord/aan-tafel"
 EXECUTION = f"{BASE}/uitvoering"
-EVALUATION = f"{BASE}/evaluatie"
 WAAKVLAM = f"{BASE}/waakvlam"
 CLOSE = f"{BASE}/afsluiten"
 
@@ -195,7 +195,7 @@ async def agree_in_person(
 
 
 # --------------------------------------------------------------------------------------------------------
-# Uitvoering and evaluatie
+# Uitvoering
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -245,60 +245,6 @@ async def start_execution(
     return await _answer(
         lambda refused: _execution_page(request, db_session, household_id, data, refused=refused),
         steps.start_execution(db_session, actor.person, trajectory, data),
-        f"/huishoudens/{household_id}",
-    )
-
-
-async def _evaluation_page(
-    request: Request[Any, Any, Any],
-    db: DbSession,
-    household_id: uuid.UUID,
-    data: EvaluationInput | None = None,
-    *,
-    refused: Refused = NOT_REFUSED,
-) -> Template:
-    trajectory = await lifecycle.open_trajectory(db, household_id)
-    context = {
-        **_base(request, trajectory, refused),
-        "can_start": trajectory.phase == Phase.UITVOERING,
-        "deciding": trajectory.phase == Phase.EVALUATIE,
-        "data": data or EvaluationInput(evaluation_on=steps.default_evaluation(weeks=_weeks(request)).isoformat()),
-    }
-    return render(request, "pages/workspace/evaluation.html", context, status_code=refused.status_code)
-
-
-@get(EVALUATION, name="trajectory.evaluation", opt=MANAGE)
-async def evaluation_page(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
-) -> Template:
-    return await _evaluation_page(request, db_session, household_id)
-
-
-@post(EVALUATION, name="trajectory.evaluation.start", opt=MANAGE, status_code=200)
-async def start_evaluation(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
-) -> Response[Any]:
-    actor: Actor = request.state.actor
-    trajectory = await lifecycle.open_trajectory(db_session, household_id)
-    return await _answer(
-        lambda refused: _evaluation_page(request, db_session, household_id, refused=refused),
-        steps.start_evaluation(db_session, actor.person, trajectory),
-        f"/huishoudens/{household_id}/evaluatie",
-    )
-
-
-@post(f"{EVALUATION}/verder", name="trajectory.evaluation.continue", opt=MANAGE, status_code=200)
-async def continue_execution(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    household_id: FromPath[uuid.UUID],
-    data: Form[EvaluationInput],
-) -> Response[Any]:
-    actor: Actor = request.state.actor
-    trajectory = await lifecycle.open_trajectory(db_session, household_id)
-    return await _answer(
-        lambda refused: _evaluation_page(request, db_session, household_id, data, refused=refused),
-        steps.continue_execution(db_session, actor.person, trajectory, data),
         f"/huishoudens/{household_id}",
     )
 
@@ -454,9 +400,6 @@ ROUTES = [
     agree_in_person,
     execution_page,
     start_execution,
-    evaluation_page,
-    start_evaluation,
-    continue_execution,
     waakvlam_page,
     start_waakvlam,
     record_checkin,

@@ -17,7 +17,9 @@ from server.domain.network.model import NetworkRelation
 from server.domain.plan.model import ActionStatus, Horizon, WhoType
 from server.domain.ratings.model import AssessmentKind, Perspective
 from server.domain.volunteering.model import HelpRequestStatus
+from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import PendingHandover
+from server.domain.workspace.model import EvaluationDecision, EvaluationStatus, GoalOutcome
 from server.i18n import current_locale
 from server.i18n import gettext as _
 
@@ -244,6 +246,8 @@ def resource_phrase(resource: str) -> str:
         "involvement": _("wie er bij jullie meehelpen"),
         "budget": _("jullie gezinsbudget"),
         "budget_approvals": _("een uitgave of toekenning uit jullie gezinsbudget die wacht op goedkeuring"),
+        "evaluations": _("jullie evaluaties"),
+        "evaluation": _("een evaluatie van jullie plan"),
         "notifications": _("jullie naam in een melding"),
     }
     return phrases.get(resource, _("jullie gegevens"))
@@ -319,6 +323,8 @@ def timeline_sentence(event: TimelineEvent) -> str:
         return _teamwork_sentence(kind, who, detail)
     if kind in _BUDGET_EVENTS:
         return _budget_sentence(kind, who, detail)
+    if kind in _EVALUATION_EVENTS:
+        return _evaluation_sentence(kind, who, detail)
     step_sentence = _step_sentence(kind, who, detail)
     if step_sentence:
         return step_sentence
@@ -696,6 +702,9 @@ def plan_labels() -> dict[str, Any]:
         "who_type_label": who_type_label,
         "writer_label": writer_label,
         "day": day,
+        "evaluation_status_label": evaluation_status_label,
+        "goal_outcome_label": goal_outcome_label,
+        "lapse_reason_label": lapse_reason_label,
     }
 
 
@@ -712,3 +721,87 @@ def demo_label(role: Role) -> str:
         Role.NETWORK_MEMBER: _("uit het netwerk"),
     }
     return labels[role]
+
+
+# --- evaluations: planned, moved, opened, held (with the summary), lapsed, and their guests ---
+_EVALUATION_EVENTS = frozenset(
+    {
+        EventKind.EVALUATION_MOVED,
+        EventKind.EVALUATION_STARTED,
+        EventKind.EVALUATION_HELD,
+        EventKind.EVALUATION_LAPSED,
+        EventKind.EVALUATION_GUEST_INVITED,
+    }
+)
+
+
+def short_day(value: dt.date) -> str:
+    """A day as the summary of an evaluation writes it: "3 december"."""
+    return format_date(value, "d MMMM", locale=current_locale.get())
+
+
+def evaluation_summary(facts: evaluations.HeldFacts) -> str:
+    """The summary of a held evaluation in the reader's language."""
+    return evaluations.summary_text(facts, day=short_day, translate=_)
+
+
+def _evaluation_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
+    values = {
+        "who": who,
+        "name": detail.get("name", ""),
+        "reason": detail.get("reason", ""),
+        "from": _date_of(detail.get("from")),
+        "to": _date_of(detail.get("to")),
+        "date": _date_of(detail.get("planned_on")),
+    }
+    if kind == EventKind.EVALUATION_HELD:
+        facts = evaluations.HeldFacts.from_detail(detail)
+        return evaluation_summary(facts) if facts else _("%(who)s rondde de evaluatie af.") % values
+    if kind == EventKind.EVALUATION_MOVED:
+        return _("%(who)s verzette de evaluatie van %(from)s naar %(to)s. Waarom: %(reason)s") % values
+    if kind == EventKind.EVALUATION_STARTED:
+        return _("De evaluatie is begonnen. Jullie en %(who)s geven nu allebei scores, in dezelfde ronde.") % values
+    if kind == EventKind.EVALUATION_GUEST_INVITED:
+        return _("%(who)s nodigde %(name)s uit voor de evaluatie van %(date)s.") % values
+    if detail.get("why") == evaluations.LAPSED_WAAKVLAM:
+        return _("De evaluatie van %(date)s gaat niet door: het traject ging naar de waakvlam.") % values
+    return _("De evaluatie van %(date)s gaat niet door: het traject is afgesloten.") % values
+
+
+def evaluation_status_label(status: str) -> str:
+    labels: dict[str, str] = {
+        EvaluationStatus.GEPLAND: _("gepland"),
+        EvaluationStatus.GEHOUDEN: _("gehouden"),
+        EvaluationStatus.VERZET: _("verzet"),
+        EvaluationStatus.VERVALLEN: _("gaat niet door"),
+    }
+    return labels.get(status, status)
+
+
+def goal_outcome_label(outcome: str) -> str:
+    labels: dict[str, str] = {
+        GoalOutcome.BEREIKT: _("bereikt"),
+        GoalOutcome.LOOPT: _("loopt nog"),
+        GoalOutcome.BIJGESTELD: _("bijgesteld"),
+        GoalOutcome.GESTOPT: _("gestopt"),
+    }
+    return labels.get(outcome, outcome)
+
+
+def decision_label(decision: str) -> str:
+    """The three ways on after an evaluation, as the regisseur chooses them."""
+    labels: dict[str, str] = {
+        EvaluationDecision.DOORGAAN: _("Doorgaan met het plan, met een volgende evaluatie"),
+        EvaluationDecision.AFSCHALEN: _("Afschalen naar een waakvlam, met check-ins"),
+        EvaluationDecision.AFSLUITEN: _("Het traject afsluiten"),
+    }
+    return labels.get(decision, decision)
+
+
+def lapse_reason_label(reason: str) -> str:
+    """Why an evaluation did not go on."""
+    labels: dict[str, str] = {
+        evaluations.LAPSED_CLOSED: _("het traject is afgesloten"),
+        evaluations.LAPSED_WAAKVLAM: _("het traject ging naar de waakvlam"),
+    }
+    return labels.get(reason, reason)

@@ -18,4 +18,6 @@ def next_step_view(step: NextStep, trajectory: Trajectory | None) -> dict[str, A
         "agreement_open": step.agreement_open,
         "next_evaluation": day(evaluation) if evaluation else "",
         "next_checkin": day(step.next_checkin) if step.next_checkin else "",
+        # The planned evaluation's page, where it is prepared, opened and held.
+        "evaluation_id": step.evaluation_id,
     }

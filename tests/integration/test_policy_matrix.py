@@ -206,6 +206,10 @@ PAGE_PARTS: dict[tuple[str, str], frozenset[str]] = {
     # The gezinsbudget: the link for those who read it, the booking form for the regisseur (or who covers).
     ("household.overview", "/budget"): HOUSEHOLD_EXPECTED[Action.BUDGET_READ],
     ("budget.view", "Een toekenning of uitgave boeken"): HOUSEHOLD_EXPECTED[Action.BUDGET_WRITE],
+    # An evaluation: the household prepares it (scores ahead, guests), the regisseur moves it.
+    ("evaluation.view", "Alvast scores geven"): frozenset({MEMBER}),
+    ("evaluation.view", "Iemand uitnodigen"): HOUSEHOLD_EXPECTED[Action.EVALUATION_INVITE],
+    ("evaluation.view", "Evaluatie verzetten"): HOUSEHOLD_EXPECTED[Action.EVALUATION_MANAGE],
 }
 
 # B belongs to A's team, so Karin leads it too: what the policy gives the team lead by that relation alone (a
@@ -246,11 +250,18 @@ FORMS: dict[str, dict[str, str]] = {
     # household's regisseur (and, for the akkoord, the household) gets the page back with the refusal by phase.
     "trajectory.agree.in_person": {"agreed_on": _TODAY.isoformat()},
     "trajectory.execution.start": {"evaluation_on": _IN_A_MONTH.isoformat()},
-    "trajectory.evaluation.continue": {"evaluation_on": _IN_A_MONTH.isoformat()},
     "trajectory.waakvlam.start": {"first_on": _IN_A_MONTH.isoformat()},
     "trajectory.waakvlam.checkin": {"checkin": str(uuid.uuid4()), "went_well": "nee"},
     "trajectory.waakvlam.reopen": {"evaluation_on": _IN_A_MONTH.isoformat()},
     "trajectory.close.confirm": {"reason": "verhuisd", "without_eindmeting": "ja"},
+    # Evaluations, filled in as they would succeed: A's evaluation is planned and A is in its aanmelding, so
+    # planning another, opening it, reviewing a goal and deciding come back with the refusal by phase; moving
+    # it succeeds (for the first role that may), inviting asks whom; taking a guest off twice changes nothing.
+    "evaluation.plan": {"evaluation_on": _IN_A_MONTH.isoformat()},
+    "evaluation.move": {"planned_on": (_IN_A_MONTH + dt.timedelta(days=7)).isoformat(), "reason": "Fatima is ziek"},
+    "evaluation.review": {"outcome": "bereikt"},
+    "evaluation.decide": {"decision": "doorgaan", "next_on": _IN_A_MONTH.isoformat()},
+    "evaluation.uninvite": {"guest": str(uuid.uuid4())},
     # A person's own choice per topic: the account topic, which every role has.
     "notifications.choices": {"account": "app"},
     # The admin's forms, filled in as they would succeed.
@@ -401,6 +412,7 @@ FILLERS: dict[str, Callable[[Case, HouseholdRows, Ask], object]] = {
     "escalation_id": lambda case, rows, ask: rows.escalation,
     "entry_id": lambda case, rows, ask: rows.budget_entry,
     "cover_id": lambda case, rows, ask: ask.world.cover,
+    "evaluation_id": lambda case, rows, ask: rows.evaluation,
     # The person's own message and device (anonymous has none: any id).
     "notification_id": lambda case, rows, ask: ask.world.notifications.get(ask.role, uuid.uuid4()),
     "subscription_id": lambda case, rows, ask: ask.world.devices.get(ask.role, uuid.uuid4()),
@@ -420,6 +432,7 @@ OWNED_BY_A_HOUSEHOLD = frozenset(
         "involvement_id",
         "escalation_id",
         "entry_id",
+        "evaluation_id",
     }
 )
 

@@ -97,7 +97,11 @@ from server.domain.workspace.intake import HistoryInput
 from server.domain.workspace.model import (
     ConversationReport,
     Evaluation,
+    EvaluationDecision,
+    EvaluationGuest,
     EvaluationStatus,
+    GoalOutcome,
+    GoalReview,
     Handover,
     HandoverKind,
     HistoryItem,
@@ -160,10 +164,12 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "network.link": 3,
     "help.new": 5,
     "help.list": 10,
-    # With the gezinsbudget (its trajectories and entries in one statement).
-    "export.json": 21,
-    "export.pdf": 21,
-    "me.overview": 3,
+    # With the gezinsbudget (its trajectories and entries in one statement) and the evaluations (their rows,
+    # guests and goal reviews).
+    "export.json": 24,
+    "export.pdf": 24,
+    # With the next evaluation of the member's household.
+    "me.overview": 4,
     "me.passkeys": 3,
     "household.overview (as network member)": 12,
     "plan.view (as network member)": 9,
@@ -203,9 +209,15 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "trajectory.agreement": 7,
     "trajectory.agreement.in_person": 10,
     "trajectory.execution": 6,
-    "trajectory.evaluation": 6,
     "trajectory.waakvlam": 8,
     "trajectory.close": 7,
+    # Evaluations: the list (one statement, and the trajectory for the regisseur's form), one evaluation with
+    # who takes part, whom the household can invite, the goals with their reviews and the round's scores.
+    "evaluation.list": 3,
+    "evaluation.view": 10,
+    "evaluation.list (as regisseur)": 7,
+    "evaluation.view (as regisseur)": 11,
+    "evaluation.view (held, as regisseur)": 13,
     "household.member.link_show": 6,
     # The caseload with its signals (two statements), the handovers offered to her (one) and the covers she
     # works in (one).
@@ -398,9 +410,14 @@ VISITS: tuple[Visit, ...] = (
     Visit("trajectory.agreement"),
     Visit("trajectory.agreement.in_person", REGISSEUR),
     Visit("trajectory.execution", REGISSEUR),
-    Visit("trajectory.evaluation", REGISSEUR),
     Visit("trajectory.waakvlam", REGISSEUR),
     Visit("trajectory.close", REGISSEUR),
+    # A's evaluations: the planned one (scored ahead by the household, with guests), and one held long ago.
+    Visit("evaluation.list", lists=True),
+    Visit("evaluation.view", lists=True),
+    Visit("evaluation.list", REGISSEUR, "as regisseur", lists=True),
+    Visit("evaluation.view", REGISSEUR, "as regisseur", lists=True),
+    Visit("evaluation.view", REGISSEUR, "held, as regisseur", params={"evaluation_id": "held_evaluation"}, lists=True),
     Visit(
         "household.member.link_show",
         REGISSEUR,
@@ -557,8 +574,11 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
     db.add(AccountEvent(person_id=sanne.id, kind="recovery.issued", actor_name=fatima.display_name))
     intake_household = await _furnish_intake(db, regisseur, a, instrument)
     await _furnish_notifications(db, world)
+    held = await _furnish_evaluations(db, world, instrument)
     await db.commit()
     return {
+        "evaluation_id": str(world.a.evaluation),
+        "held_evaluation": str(held),
         "intake_household": str(intake_household),
         "household_id": str(a),
         "member_id": str(world.a.member),
@@ -645,6 +665,7 @@ async def grow(db: AsyncSession, world: MatrixWorld, small: Places) -> Places:
     await _grow_handovers(db, a, world.people[HANDOVER_RECEIVER])
     await _grow_budget(db, a)
     await _grow_notifications(db, a, world)
+    await _grow_evaluations(db, a, world, uuid.UUID(small["held_evaluation"]))
     await _grow_teamwork(
         db,
         a,
@@ -1051,6 +1072,95 @@ async def _grow_teamwork(
             actor_for(absent),
             HouseholdInput(name=f"Gezin {absent.display_name}", wijk=a.wijk, members=[MemberInput("Ouder", True)]),
         )
+
+
+async def _furnish_evaluations(
+    db: AsyncSession, world: MatrixWorld, instrument: instruments.InstrumentDef
+) -> uuid.UUID:
+    """A's planned evaluation scored ahead by the household and with a guest, and an evaluation held long ago
+    with a goal reviewed, a guest and the scores of both sides. Returns the held one."""
+    a = world.a.household
+    sanne, fatima = world.people[MEMBER], world.people[REGISSEUR]
+    trajectory = await lifecycle.open_trajectory(db, a)
+    long_ago = utcnow().date() - dt.timedelta(days=90)
+    held = Evaluation(
+        household_id=a,
+        trajectory_id=trajectory.id,
+        planned_on=long_ago,
+        status=EvaluationStatus.GEHOUDEN,
+        started_on=long_ago,
+        held_on=long_ago,
+        decision=EvaluationDecision.DOORGAAN,
+        summary="Jullie keken samen terug.",
+        decided_by_id=fatima.id,
+    )
+    db.add(held)
+    await db.flush()
+    db.add(GoalReview(evaluation_id=held.id, household_id=a, goal_id=world.a.goal, outcome=GoalOutcome.LOOPT))
+    db.add_all(
+        EvaluationGuest(
+            evaluation_id=evaluation_id, household_id=a, network_person_id=world.a.network_person, name="Oma Ineke"
+        )
+        for evaluation_id in (held.id, world.a.evaluation)
+    )
+    rounds = [
+        (held.id, Perspective.HOUSEHOLD, sanne, long_ago),
+        (held.id, Perspective.PROFESSIONAL, fatima, long_ago),
+        (world.a.evaluation, Perspective.HOUSEHOLD, sanne, utcnow().date()),
+    ]
+    for evaluation_id, perspective, by, held_on in rounds:
+        assessment = Assessment(
+            household_id=a,
+            instrument_key=instrument.key,
+            kind=AssessmentKind.TUSSENEVALUATIE,
+            perspective=perspective,
+            held_on=held_on,
+            created_by_id=by.id,
+            evaluation_id=evaluation_id,
+        )
+        db.add(assessment)
+        await db.flush()
+        db.add(Rating(assessment_id=assessment.id, household_id=a, domain_key=instrument.domains[0].key, score=3))
+    return held.id
+
+
+async def _grow_evaluations(db: AsyncSession, a: HouseholdA, world: MatrixWorld, held: uuid.UUID) -> None:
+    """Many earlier evaluations of A (held, moved, lapsed), every goal reviewed in the held one of the page,
+    many guests, and both sides' scores for every leefgebied in the rounds."""
+    trajectory = await lifecycle.open_trajectory(db, a.id)
+    today = utcnow().date()
+    statuses = [EvaluationStatus.GEHOUDEN, EvaluationStatus.VERZET, EvaluationStatus.VERVALLEN]
+    db.add_all(
+        Evaluation(
+            household_id=a.id,
+            trajectory_id=trajectory.id,
+            planned_on=today - dt.timedelta(days=100 + 7 * i),
+            status=statuses[i % len(statuses)],
+            reason="Ziek" if statuses[i % len(statuses)] == EvaluationStatus.VERZET else "afgesloten",
+            held_on=today - dt.timedelta(days=100 + 7 * i) if i % len(statuses) == 0 else None,
+            decision=EvaluationDecision.DOORGAAN if i % len(statuses) == 0 else None,
+            summary="Jullie keken samen terug." if i % len(statuses) == 0 else "",
+        )
+        for i in range(GROWTH)
+    )
+    reviewed = await db.scalar(select(GoalReview.goal_id).where(GoalReview.evaluation_id == held))
+    goals = await db.scalars(select(Goal.id).where(Goal.household_id == a.id, Goal.id != reviewed))
+    outcomes = list(GoalOutcome)
+    db.add_all(
+        GoalReview(evaluation_id=held, household_id=a.id, goal_id=goal, outcome=outcomes[i % len(outcomes)], note="Ja")
+        for i, goal in enumerate(goals)
+    )
+    db.add_all(
+        EvaluationGuest(evaluation_id=evaluation_id, household_id=a.id, name=f"Gast {i:02}")
+        for evaluation_id in (held, world.a.evaluation)
+        for i in range(GROWTH)
+    )
+    assessments = await db.scalars(select(Assessment).where(Assessment.evaluation_id.in_([held, world.a.evaluation])))
+    db.add_all(
+        Rating(assessment_id=assessment.id, household_id=a.id, domain_key=domain.key, score=2)
+        for assessment in assessments
+        for domain in a.instrument.domains[1:]
+    )
 
 
 def _grow_involvement(db: AsyncSession, a: HouseholdA) -> None:

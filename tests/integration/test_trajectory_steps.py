@@ -23,7 +23,7 @@ from server.domain.plan.service import ActionInput, GoalInput
 from server.domain.policy import Relation, actor_for
 from server.domain.ratings import instruments
 from server.domain.ratings import service as ratings
-from server.domain.workspace.model import CheckIn, Intake, PlanAgreement
+from server.domain.workspace.model import CheckIn, Evaluation, Intake, PlanAgreement
 from tests.factories import World, make_household, make_world, signed_in_as
 
 # The gemeente's default interval until the first evaluation (Municipality.evaluation_interval_weeks).
@@ -71,6 +71,16 @@ async def in_intake(db: AsyncSession, world: World, *, complete: bool = True) ->
     )
     await db.commit()
     return household, sanne
+
+
+async def planned_evaluation(db: AsyncSession, household: Household) -> Evaluation:
+    planned = await db.scalar(
+        select(Evaluation)
+        .where(Evaluation.household_id == household.id, Evaluation.status == "gepland")
+        .execution_options(populate_existing=True)
+    )
+    assert planned is not None
+    return planned
 
 
 async def agreements(db: AsyncSession, household: Household) -> int:
@@ -168,16 +178,24 @@ async def test_the_whole_way_from_akkoord_at_the_table_to_waakvlam_and_back(
     overview = await client.get(base)
     assert f"Volgende evaluatie: {long_day(trajectory.next_evaluation_on)}" in overview.text
 
-    # Evaluatie, and on with the plan; then a second evaluatie that ends in the waakvlam.
-    response = await submit(f"{base}/evaluatie", f"{base}/evaluatie", {})
-    assert response.status_code == 303
-    assert (await trajectory_of(db, household)).phase == Phase.EVALUATIE
-    response = await submit(f"{base}/evaluatie", f"{base}/evaluatie/verder", {"evaluation_on": in_days(100)})
-    assert response.status_code == 303
-    assert (await trajectory_of(db, household)).phase == Phase.UITVOERING
-    await submit(f"{base}/evaluatie", f"{base}/evaluatie", {})
-    response = await submit(f"{base}/waakvlam", f"{base}/waakvlam", {"first_on": in_days(20), "second_on": in_days(50)})
-    assert response.status_code == 303
+    # The evaluation on its own page: opened at the table, the goal reviewed, on with the plan; the next one
+    # ends in the waakvlam.
+    for decision in (
+        {"decision": "doorgaan", "next_on": in_days(100)},
+        {"decision": "afschalen", "first_on": in_days(20)},
+    ):
+        planned = await planned_evaluation(db, household)
+        page = f"{base}/evaluaties/{planned.id}"
+        overview = await client.get(base)
+        assert f'href="{page}"' in overview.text
+        response = await submit(page, f"{page}/openen", {})
+        assert response.status_code == 303
+        assert (await trajectory_of(db, household)).phase == Phase.EVALUATIE
+        response = await submit(page, f"{page}/doelen", {"outcome": "loopt"})
+        assert response.status_code == 303
+        response = await submit(page, f"{page}/besluit", decision)
+        assert response.status_code == 303
+    assert (await db.scalar(select(func.count()).select_from(Evaluation).where(Evaluation.status == "gehouden"))) == 2
     trajectory = await trajectory_of(db, household)
     assert trajectory.phase == Phase.WAAKVLAM and trajectory.next_evaluation_on is None
     overview = await client.get(base)
@@ -291,7 +309,7 @@ async def test_a_step_the_phase_does_not_allow_is_refused_in_words(
     await signed_in_as(client, db, world.regisseur)
     for path, text in (
         (f"{base}/uitvoering", "De uitvoering start als het plan is vastgesteld."),
-        (f"{base}/evaluatie", "Een evaluatie hoort bij de uitvoering van het plan."),
+        (f"{base}/evaluaties", "Er is geen evaluatie gepland."),
         (f"{base}/waakvlam", "De waakvlam begint na een evaluatie."),
     ):
         page = await client.get(path)
@@ -299,7 +317,11 @@ async def test_a_step_the_phase_does_not_allow_is_refused_in_words(
     token = client.cookies["onsplan_csrf"]
     for path, form, text in (
         (f"{base}/uitvoering", {"evaluation_on": in_days(30)}, "De uitvoering begint als het plan is vastgesteld."),
-        (f"{base}/evaluatie", {}, "Een evaluatie begint tijdens de uitvoering van het plan."),
+        (
+            f"{base}/evaluaties",
+            {"evaluation_on": in_days(30)},
+            "Een evaluatie plan je vanaf het akkoord op het plan, tot de waakvlam.",
+        ),
         (f"{base}/waakvlam/heropenen", {"evaluation_on": in_days(30)}, "Heropenen kan alleen vanuit de waakvlam."),
     ):
         response = await client.post(path, data={"_csrf_token": token, **form}, headers={"x-csrftoken": token})
@@ -313,7 +335,7 @@ async def test_only_the_household_says_akkoord_and_only_its_regisseur_takes_the_
     world = await make_world(db)
     household, sanne = await in_intake(db, world)
     base = f"/huishoudens/{household.id}"
-    regisseur_pages = ("/akkoord/aan-tafel", "/uitvoering", "/evaluatie", "/waakvlam", "/afsluiten")
+    regisseur_pages = ("/akkoord/aan-tafel", "/uitvoering", "/waakvlam", "/afsluiten")
     for person in (world.colleague, world.other_regisseur, world.team_lead, world.admin, sanne, world.regisseur):
         await signed_in_as(client, db, person)
         await client.get("/mijn")

@@ -1,7 +1,9 @@
 """Ratings per leefgebied: the household scores, the regisseur scores, both are kept over time.
 
 A tap on a score writes into the latest assessment of that perspective (the first one is the nulmeting);
-a new assessment (tussenevaluatie, eindmeting, tussendoor) starts a new column in the history.
+a new assessment (tussenevaluatie, eindmeting, tussendoor) starts a new column in the history. The two
+assessments of one evaluation (the household's and the regisseur's) are one round: both carry the evaluation,
+so that they are compared with each other and get the day it was held.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, InvalidInput
@@ -160,6 +162,68 @@ async def rate(
     return rating
 
 
+async def round_assessment(
+    db: AsyncSession,
+    household_id: uuid.UUID,
+    instrument: InstrumentDef,
+    perspective: Perspective,
+    evaluation_id: uuid.UUID,
+    *,
+    created_by_id: uuid.UUID | None,
+    held_on: dt.date,
+) -> Assessment:
+    """The assessment of ``perspective`` in the round of an evaluation: the one that exists, or a new one (a
+    tussenevaluatie; the very first assessment of a perspective is its nulmeting). Being the latest, it is the
+    one the scores page writes into from then on."""
+    existing: Assessment | None = await db.scalar(
+        select(Assessment).where(Assessment.evaluation_id == evaluation_id, Assessment.perspective == perspective)
+    )
+    if existing is not None:
+        return existing
+    first = await _latest(db, household_id, perspective) is None
+    assessment = Assessment(
+        household_id=household_id,
+        instrument_key=instrument.key,
+        kind=AssessmentKind.NULMETING if first else AssessmentKind.TUSSENEVALUATIE,
+        perspective=perspective,
+        held_on=held_on,
+        created_by_id=created_by_id,
+        created_at=utcnow(),
+        evaluation_id=evaluation_id,
+    )
+    db.add(assessment)
+    await db.flush()
+    return assessment
+
+
+async def hold_round(db: AsyncSession, evaluation_id: uuid.UUID, held_on: dt.date, *, final: bool = False) -> None:
+    """The round of an evaluation was held on ``held_on``: both assessments get that day. When the trajectory
+    closes at the evaluation (``final``), the round is the eindmeting (a perspective's nulmeting stays one)."""
+    await db.execute(
+        update(Assessment)
+        .where(Assessment.evaluation_id == evaluation_id)
+        .values(held_on=held_on)
+        .execution_options(synchronize_session="fetch")
+    )
+    if final:
+        await db.execute(
+            update(Assessment)
+            .where(Assessment.evaluation_id == evaluation_id, Assessment.kind != AssessmentKind.NULMETING)
+            .values(kind=AssessmentKind.EINDMETING)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+async def move_round(db: AsyncSession, from_evaluation_id: uuid.UUID, to_evaluation_id: uuid.UUID) -> None:
+    """Scores given ahead for an evaluation that is moved belong to the evaluation on the new day."""
+    await db.execute(
+        update(Assessment)
+        .where(Assessment.evaluation_id == from_evaluation_id)
+        .values(evaluation_id=to_evaluation_id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 @dataclass
 class AssessmentView:
     assessment: Assessment
@@ -229,3 +293,13 @@ async def load_ratings(db: AsyncSession, household_id: uuid.UUID, instrument: In
         household=[v for v in ordered if v.assessment.perspective == Perspective.HOUSEHOLD],
         professional=[v for v in ordered if v.assessment.perspective == Perspective.PROFESSIONAL],
     )
+
+
+async def load_round(db: AsyncSession, evaluation_id: uuid.UUID) -> dict[Perspective, AssessmentView]:
+    """The round of one evaluation: each perspective's assessment with its scores. Two queries at most."""
+    assessments = list(await db.scalars(select(Assessment).where(Assessment.evaluation_id == evaluation_id)))
+    views = {a.id: AssessmentView(a) for a in assessments}
+    if views:
+        for rating in await db.scalars(select(Rating).where(Rating.assessment_id.in_(list(views)))):
+            views[rating.assessment_id].ratings[rating.domain_key] = rating
+    return {Perspective(view.assessment.perspective): view for view in views.values()}

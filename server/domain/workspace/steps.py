@@ -1,10 +1,11 @@
 """The steps of a trajectory after the intake: the household's akkoord on its plan (said on its own phone, or
-recorded by the regisseur at the table), uitvoering, evaluatie, the waakvlam with its check-ins and a one-step
-reopen, and the afsluiting with one of the exit reasons.
+recorded by the regisseur at the table), uitvoering, evaluatie (opened at the table, ended by the regisseur's
+decision), the waakvlam with its check-ins and a one-step reopen, and the afsluiting with one of the exit reasons.
 
 Every step goes through ``lifecycle.move`` (which refuses what the lifecycle does not allow) and is a timeline
 event the household reads. The conditions of each step (an intake that is complete, a plan with goals, a date
-in the future) are checked here, before anything is stored.
+in the future, every goal reviewed) are checked here, before anything is stored. The evaluations themselves
+(planned, moved, their guests, scores and goal reviews) are kept by ``server.domain.workspace.evaluation``.
 """
 
 from __future__ import annotations
@@ -20,20 +21,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import lifecycle
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
-from server.domain.models import Person, Phase, Trajectory, utcnow
+from server.domain.models import Household, Person, Phase, Trajectory, utcnow
 from server.domain.plan.model import Goal, PlanAction
+from server.domain.ratings import instruments
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.ratings.model import Assessment, AssessmentKind
 from server.domain.text import clean, refused
+from server.domain.workspace import evaluation as evaluations
+from server.domain.workspace.evaluation import DEFAULT_EVALUATION_WEEKS as DEFAULT_EVALUATION_WEEKS
+from server.domain.workspace.evaluation import MAX_AHEAD as MAX_AHEAD
+from server.domain.workspace.evaluation import default_evaluation as default_evaluation
+from server.domain.workspace.evaluation import planned_day
+from server.domain.workspace.evaluation import today as today
 from server.domain.workspace.intake import intake_complete
-from server.domain.workspace.model import AgreementWay, CheckIn, PlanAgreement
+from server.domain.workspace.model import (
+    AgreementWay,
+    CheckIn,
+    Evaluation,
+    EvaluationDecision,
+    EvaluationStatus,
+    PlanAgreement,
+)
 
-# The first evaluation, unless the regisseur chooses another day: the gemeente's interval after the akkoord
-# (Municipality.evaluation_interval_weeks; by default thirteen weeks, seed 000: the plan is looked at again after
-# about three months).
-DEFAULT_EVALUATION_WEEKS = 13
-# Evaluations and check-ins are planned at most a year ahead.
-MAX_AHEAD = dt.timedelta(days=366)
 MAX_CHECKINS = 3
 MAX_NOTE = 300
 MAX_EXPLANATION = 170  # "voortijdig gestopt: " and the reason fit in Trajectory.exit_reason (200)
@@ -44,36 +53,6 @@ MAX_ORGANISATION = lifecycle.MAX_ORGANISATION
 CLOSABLE = frozenset({Phase.INTAKE, Phase.PLAN_VASTGESTELD, Phase.UITVOERING, Phase.EVALUATIE, Phase.WAAKVLAM})
 STOPPED = "voortijdig gestopt"
 HANDED_OVER = "overgedragen"
-
-
-def today() -> dt.date:
-    return utcnow().date()
-
-
-def default_evaluation(after: dt.date | None = None, weeks: int = DEFAULT_EVALUATION_WEEKS) -> dt.date:
-    """The day the next evaluation is proposed: ``weeks`` (the gemeente's interval) after ``after``."""
-    return (after or today()) + dt.timedelta(weeks=weeks)
-
-
-def _parse(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
-def _planned_day(raw: str, *, required: bool = True) -> tuple[dt.date | None, str | None]:
-    """A day to plan something on: after today and at most a year ahead. Returns the day or a message."""
-    if not raw.strip():
-        return None, (N_("Vul een datum in.") if required else None)
-    day = _parse(raw)
-    if day is None:
-        return None, N_("Vul een datum in, bijvoorbeeld 15-03-2027.")
-    if day <= today():
-        return None, N_("Kies een datum na vandaag.")
-    if day > today() + MAX_AHEAD:
-        return None, N_("Kies een datum binnen een jaar.")
-    return day, None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -88,7 +67,7 @@ class AgreementInput:
     agreed_on: str = ""
 
     def validate(self) -> dt.date:
-        day = _parse(self.agreed_on) if self.agreed_on.strip() else None
+        day = evaluations.parse_day(self.agreed_on) if self.agreed_on.strip() else None
         if day is None:
             raise InvalidInput({"agreed_on": N_("Vul in op welke dag het huishouden akkoord gaf.")})
         if day > today():
@@ -103,7 +82,7 @@ class EvaluationInput:
     evaluation_on: str = ""
 
     def validate(self) -> dt.date:
-        day, error = _planned_day(self.evaluation_on)
+        day, error = planned_day(self.evaluation_on)
         if error or day is None:
             raise InvalidInput({"evaluation_on": error or N_("Vul een datum in.")})
         return day
@@ -121,7 +100,7 @@ class WaakvlamInput:
         errors: dict[str, str] = {}
         days: list[dt.date] = []
         for name, raw in (("first_on", self.first_on), ("second_on", self.second_on), ("third_on", self.third_on)):
-            day, error = _planned_day(raw, required=name == "first_on")
+            day, error = planned_day(raw, required=name == "first_on")
             if error:
                 errors[name] = error
             elif day is not None:
@@ -151,7 +130,7 @@ class CheckInAnswer:
             errors["went_well"] = N_("Kies of het goed gaat.")
         if len(self.note) > MAX_NOTE:
             errors["note"] = N_("De notitie is te lang (hoogstens 300 tekens).")
-        next_on, error = _planned_day(self.next_on, required=False)
+        next_on, error = planned_day(self.next_on, required=False)
         if error:
             errors["next_on"] = error
         if errors:
@@ -292,7 +271,9 @@ async def _agree(
         detail={"way": str(way), "agreed_on": agreed_on.isoformat(), "goals": len(plan)},
     )
     await lifecycle.move(db, trajectory, Phase.PLAN_VASTGESTELD, actor)
-    await _plan_evaluation(db, trajectory, actor, default_evaluation(max(agreed_on, today()), weeks), first=True)
+    await evaluations.plan_evaluation(
+        db, trajectory, actor, default_evaluation(max(agreed_on, today()), weeks), first=True
+    )
     return agreement
 
 
@@ -342,19 +323,6 @@ async def agreements_of(db: AsyncSession, household_id: uuid.UUID) -> list[PlanA
 # --------------------------------------------------------------------------------------------------------
 
 
-async def _plan_evaluation(
-    db: AsyncSession, trajectory: Trajectory, actor: Person | None, day: dt.date, *, first: bool = False
-) -> None:
-    trajectory.next_evaluation_on = day
-    await record_event(
-        db,
-        household_id=trajectory.household_id,
-        actor=actor,
-        kind=EventKind.EVALUATION_PLANNED,
-        detail={"evaluation_on": day.isoformat(), "first": first},
-    )
-
-
 def _require(trajectory: Trajectory, phase: Phase, message: str) -> None:
     if trajectory.phase != phase:
         raise IllegalTransition(message)
@@ -362,26 +330,126 @@ def _require(trajectory: Trajectory, phase: Phase, message: str) -> None:
 
 async def start_execution(db: AsyncSession, actor: Person, trajectory: Trajectory, data: EvaluationInput) -> None:
     """Plan vastgesteld -> uitvoering, with the day of the first evaluation (the default from the akkoord, or
-    another day the regisseur chooses)."""
+    another day the regisseur chooses: the planned evaluation moves to it)."""
     day = data.validate()
     _require(trajectory, Phase.PLAN_VASTGESTELD, N_("De uitvoering begint als het plan is vastgesteld."))
     await lifecycle.move(db, trajectory, Phase.UITVOERING, actor)
     if day != trajectory.next_evaluation_on:
-        await _plan_evaluation(db, trajectory, actor, day, first=True)
+        await evaluations.plan_evaluation(db, trajectory, actor, day, first=True)
 
 
-async def start_evaluation(db: AsyncSession, actor: Person, trajectory: Trajectory) -> None:
-    """Uitvoering -> evaluatie: the household and the regisseur look back on the plan together."""
+async def open_evaluation(
+    db: AsyncSession, actor: Person, trajectory: Trajectory, instrument: InstrumentDef, evaluation_id: uuid.UUID
+) -> Evaluation:
+    """Uitvoering -> evaluatie: the regisseur opens the planned evaluation at the table. The household and the
+    regisseur then score in the same round (the household's scores given ahead are part of it). A trajectory
+    that is in the phase evaluatie with its evaluation not opened yet (from before evaluations were kept)
+    opens it without a step."""
+    if trajectory.phase not in (Phase.UITVOERING, Phase.EVALUATIE):
+        raise IllegalTransition(N_("Een evaluatie begint tijdens de uitvoering van het plan."))
+    evaluation = await evaluations.get_evaluation(db, trajectory.household_id, evaluation_id)
+    if evaluation.trajectory_id != trajectory.id:
+        raise NotFound
+    evaluations.check_openable(evaluation)
+    if trajectory.phase == Phase.UITVOERING:
+        await lifecycle.move(db, trajectory, Phase.EVALUATIE, actor)
+    await evaluations.open_round(db, actor, evaluation, instrument)
+    return evaluation
+
+
+async def start_evaluation(db: AsyncSession, actor: Person, trajectory: Trajectory) -> Evaluation:
+    """Uitvoering -> evaluatie now, without choosing which: the trajectory's planned evaluation is opened (one is
+    planned for today when none is, as when the regisseur sits down for an evaluation that was never planned)."""
     _require(trajectory, Phase.UITVOERING, N_("Een evaluatie begint tijdens de uitvoering van het plan."))
-    await lifecycle.move(db, trajectory, Phase.EVALUATIE, actor)
+    planned = await evaluations.planned_of(db, trajectory.id)
+    if planned is None:
+        planned = await evaluations.plan_evaluation(db, trajectory, actor, today())
+    municipality_id = await db.scalar(select(Household.municipality_id).where(Household.id == trajectory.household_id))
+    if municipality_id is None:
+        raise NotFound
+    instrument = await instruments.for_municipality(db, municipality_id)
+    return await open_evaluation(db, actor, trajectory, instrument, planned.id)
 
 
-async def continue_execution(db: AsyncSession, actor: Person, trajectory: Trajectory, data: EvaluationInput) -> None:
-    """Evaluatie -> uitvoering: the plan goes on, with the day of the next evaluation."""
-    day = data.validate()
-    _require(trajectory, Phase.EVALUATIE, N_("Verder met het plan kan na een evaluatie."))
-    await lifecycle.move(db, trajectory, Phase.UITVOERING, actor)
-    await _plan_evaluation(db, trajectory, actor, day)
+@dataclass
+class DecisionInput:
+    """How it goes on after an evaluation: doorgaan (with the next evaluation's day), afschalen (to the
+    waakvlam, with its first check-in) or afsluiten (with an exit reason, as the closing page asks it)."""
+
+    decision: str = ""
+    next_on: str = ""
+    first_on: str = ""
+    reason: str = ""
+    explanation: str = ""
+    organisation: str = ""
+
+    def validate(self) -> tuple[EvaluationDecision, dt.date | None, WaakvlamInput | None, CloseInput | None]:
+        if self.decision not in EvaluationDecision._value2member_map_:
+            raise InvalidInput({"decision": N_("Kies hoe het verder gaat: doorgaan, afschalen of afsluiten.")})
+        decision = EvaluationDecision(self.decision)
+        if decision is EvaluationDecision.DOORGAAN:
+            day, error = planned_day(self.next_on)
+            if error or day is None:
+                raise InvalidInput({"next_on": error or N_("Vul een datum in.")})
+            return decision, day, None, None
+        if decision is EvaluationDecision.AFSCHALEN:
+            waakvlam = WaakvlamInput(first_on=self.first_on)
+            waakvlam.validate()
+            return decision, None, waakvlam, None
+        # Closing at an evaluation: the round just scored is the eindmeting.
+        closing = CloseInput(self.reason, self.explanation, self.organisation, without_eindmeting="ja")
+        closing.validate()
+        return decision, None, None, closing
+
+
+def _left_message(left: int) -> str:
+    if left == 1:
+        return N_("Er is nog 1 doel niet besproken. Bespreek eerst elk doel, dan kies je hoe het verder gaat.")
+    return N_(
+        "Er zijn nog %(num)s doelen niet besproken. Bespreek eerst elk doel, dan kies je hoe het verder gaat.",
+        num=left,
+    )
+
+
+async def decide_evaluation(
+    db: AsyncSession, actor: Person, trajectory: Trajectory, evaluation_id: uuid.UUID, data: DecisionInput
+) -> Evaluation:
+    """The regisseur's decision at the end of an evaluation, once every goal of the plan is reviewed. The
+    evaluation is held (with its summary in the household's timeline), then the trajectory goes on: back to
+    uitvoering with the next evaluation planned, to the waakvlam, or closed. All of it or nothing: every
+    check comes before the first write."""
+    decision, next_on, waakvlam, closing = data.validate()
+    if trajectory.phase != Phase.EVALUATIE:
+        raise IllegalTransition(
+            N_("Open eerst de evaluatie aan tafel. Daarna bespreken jullie de doelen en besluiten.")
+        )
+    evaluation = await evaluations.get_evaluation(db, trajectory.household_id, evaluation_id)
+    if evaluation.trajectory_id != trajectory.id:
+        raise NotFound
+    if evaluation.status != EvaluationStatus.GEPLAND or evaluation.started_on is None:
+        raise IllegalTransition(N_("Over deze evaluatie valt niets meer te besluiten."))
+    left = await evaluations.unreviewed(db, trajectory.household_id, evaluation.id)
+    if left:
+        raise IllegalTransition(_left_message(left))
+    regisseur = await db.get(Person, trajectory.regisseur_id) if trajectory.regisseur_id else None
+    facts = evaluations.HeldFacts(
+        held_on=today(),
+        regisseur=(regisseur or actor).display_name,
+        outcomes=await evaluations.outcome_counts(db, evaluation.id),
+        decision=decision,
+        next_on=next_on,
+        checkin_on=waakvlam.validate()[0] if waakvlam else None,
+        exit_reason=closing.validate() if closing else "",
+    )
+    await evaluations.record_held(db, actor, trajectory, evaluation, facts)
+    if next_on is not None:
+        await lifecycle.move(db, trajectory, Phase.UITVOERING, actor)
+        await evaluations.plan_evaluation(db, trajectory, actor, next_on, announce=False)
+    elif waakvlam is not None:
+        await to_waakvlam(db, actor, trajectory, waakvlam)
+    elif closing is not None:
+        await close(db, actor, trajectory, closing)
+    return evaluation
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -406,8 +474,8 @@ async def to_waakvlam(db: AsyncSession, actor: Person, trajectory: Trajectory, d
     """Evaluatie -> waakvlam: the plan is on its way; the regisseur stays in touch on the check-in days."""
     days = data.validate()
     _require(trajectory, Phase.EVALUATIE, N_("De waakvlam begint na een evaluatie."))
+    # A planned evaluation lapses with the step (see ``lifecycle.move``).
     await lifecycle.move(db, trajectory, Phase.WAAKVLAM, actor)
-    trajectory.next_evaluation_on = None
     return [await _plan_checkin(db, trajectory, actor, day) for day in days[:MAX_CHECKINS]]
 
 
@@ -480,7 +548,7 @@ async def reopen(db: AsyncSession, actor: Person, trajectory: Trajectory, data: 
     _require(trajectory, Phase.WAAKVLAM, N_("Heropenen kan alleen vanuit de waakvlam."))
     await _drop_open_checkins(db, trajectory)
     await lifecycle.move(db, trajectory, Phase.UITVOERING, actor, detail={"reopened": True})
-    await _plan_evaluation(db, trajectory, actor, day)
+    await evaluations.plan_evaluation(db, trajectory, actor, day)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -516,7 +584,6 @@ async def close(db: AsyncSession, actor: Person, trajectory: Trajectory, data: C
             {"without_eindmeting": N_("Er is nog geen eindmeting. Doe eerst een eindmeting, of sluit af zonder.")}
         )
     await _drop_open_checkins(db, trajectory)
-    trajectory.next_evaluation_on = None
     if data.reason == HANDED_OVER:
         trajectory.handed_over_to = data.organisation
     await lifecycle.move(
@@ -535,14 +602,20 @@ class NextStep:
 
     agreement_open: bool = False
     next_checkin: dt.date | None = None
+    # The planned evaluation (from the akkoord until it is held), whose page leads on.
+    evaluation_id: uuid.UUID | None = None
 
 
 async def next_step(db: AsyncSession, trajectory: Trajectory | None) -> NextStep:
-    """At most one query, and only in the phases that need one (intake, waakvlam)."""
+    """At most one query, and only in the phases that need one (intake, waakvlam, and those with a planned
+    evaluation)."""
     if trajectory is None:
         return NextStep()
     if trajectory.phase == Phase.INTAKE:
         return NextStep(agreement_open=await intake_complete(db, trajectory.id))
     if trajectory.phase == Phase.WAAKVLAM:
         return NextStep(next_checkin=await next_checkin(db, trajectory.id))
+    if trajectory.phase in evaluations.PLANNABLE:
+        planned = await evaluations.planned_of(db, trajectory.id)
+        return NextStep(evaluation_id=planned.id if planned else None)
     return NextStep()
