@@ -30,6 +30,7 @@ from server.domain.ratings import service as ratings
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.workspace import intake as intakes
 from server.domain.workspace import steps
+from server.domain.workspace.evaluation import DossierEvaluation, dossier_of
 from server.domain.workspace.model import HistoryItem, Involvement, PlanAgreement
 
 # The PDF shows this many of the latest timeline events one by one; older ones are counted per month.
@@ -56,6 +57,8 @@ class DossierBase:
     agreements: list[PlanAgreement]
     # The gezinsbudget: per trajectory (newest first) its entries, newest first, and its totals.
     budget: ledger.Ledger
+    # The evaluations, the latest day first: held ones with their summary and goal reviews, moved, lapsed.
+    evaluations: list[DossierEvaluation]
 
 
 @dataclass
@@ -118,6 +121,7 @@ async def _base(
         "reports": await intakes.all_reports(db, household_id),
         "agreements": await steps.agreements_of(db, household_id),
         "budget": await ledger.ledger_of(db, household_id),
+        "evaluations": await dossier_of(db, household_id),
     }
 
 
@@ -394,6 +398,7 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
             for view in dossier.reports
         ],
         "gezinsbudget": [_budget_part(part) for part in dossier.budget.trajectories],
+        "evaluaties": [_evaluation_part(item) for item in dossier.evaluations],
         "tijdlijn": [
             {"wanneer": e.created_at.isoformat(), "wat": timeline_text(e), "soort": e.kind} for e in dossier.events
         ],
@@ -442,5 +447,23 @@ def _budget_part(part: ledger.TrajectoryLedger) -> dict[str, Any]:
                 "waarom_niet": entry.refusal,
             }
             for entry in part.entries
+        ],
+    }
+
+
+def _evaluation_part(item: DossierEvaluation) -> dict[str, Any]:
+    """One evaluation: its day and what became of it, with the summary the household read in its timeline."""
+    evaluation = item.evaluation
+    return {
+        "gepland_op": evaluation.planned_on.isoformat(),
+        "status": str(evaluation.status),
+        "reden": evaluation.reason,
+        "geopend_op": evaluation.started_on.isoformat() if evaluation.started_on else None,
+        "gehouden_op": evaluation.held_on.isoformat() if evaluation.held_on else None,
+        "besluit": str(evaluation.decision) if evaluation.decision else None,
+        "samenvatting": evaluation.summary,
+        "gasten": list(item.guests),
+        "doelen": [
+            {"doel": text, "uitkomst": str(review.outcome), "notitie": review.note} for text, review in item.reviews
         ],
     }
