@@ -24,7 +24,9 @@ def evaluation_row(evaluation: Evaluation) -> dict[str, Any]:
     status = EvaluationStatus(evaluation.status)
     return {
         "id": evaluation.id,
-        "day": day(evaluation.planned_on),
+        # The day it was held, or the day it is (or was) planned on.
+        "day": day(evaluation.held_on or evaluation.planned_on),
+        "planned_day": day(evaluation.planned_on),
         "status": str(status),
         "status_label": evaluation_status_label(status),
         "held": day(evaluation.held_on) if evaluation.held_on else "",
