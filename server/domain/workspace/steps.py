@@ -28,8 +28,9 @@ from server.domain.ratings.instruments import InstrumentDef
 from server.domain.ratings.model import Assessment, AssessmentKind
 from server.domain.text import clean, refused
 from server.domain.workspace import evaluation as evaluations
+
+# The days things are planned on follow the evaluations' rules; the steps' callers know them by these names.
 from server.domain.workspace.evaluation import DEFAULT_EVALUATION_WEEKS as DEFAULT_EVALUATION_WEEKS
-from server.domain.workspace.evaluation import MAX_AHEAD as MAX_AHEAD
 from server.domain.workspace.evaluation import default_evaluation as default_evaluation
 from server.domain.workspace.evaluation import planned_day
 from server.domain.workspace.evaluation import today as today
@@ -419,22 +420,22 @@ async def decide_evaluation(
     uitvoering with the next evaluation planned, to the waakvlam, or closed. All of it or nothing: every
     check comes before the first write."""
     decision, next_on, waakvlam, closing = data.validate()
-    if trajectory.phase != Phase.EVALUATIE:
-        raise IllegalTransition(
-            N_("Open eerst de evaluatie aan tafel. Daarna bespreken jullie de doelen en besluiten.")
-        )
     evaluation = await evaluations.get_evaluation(db, trajectory.household_id, evaluation_id)
     if evaluation.trajectory_id != trajectory.id:
         raise NotFound
-    if evaluation.status != EvaluationStatus.GEPLAND or evaluation.started_on is None:
-        raise IllegalTransition(N_("Over deze evaluatie valt niets meer te besluiten."))
+    if evaluation.status != EvaluationStatus.GEPLAND:
+        raise IllegalTransition(N_("Over deze evaluatie is al besloten, of ze ging niet door."))
+    if trajectory.phase != Phase.EVALUATIE or evaluation.started_on is None:
+        raise IllegalTransition(
+            N_("Open eerst de evaluatie aan tafel. Daarna bespreken jullie de doelen en besluiten.")
+        )
     left = await evaluations.unreviewed(db, trajectory.household_id, evaluation.id)
     if left:
         raise IllegalTransition(_left_message(left))
-    regisseur = await db.get(Person, trajectory.regisseur_id) if trajectory.regisseur_id else None
     facts = evaluations.HeldFacts(
         held_on=today(),
-        regisseur=(regisseur or actor).display_name,
+        # Who held it at the table: the regisseur, or the colleague covering for them.
+        regisseur=actor.display_name,
         outcomes=await evaluations.outcome_counts(db, evaluation.id),
         decision=decision,
         next_on=next_on,
