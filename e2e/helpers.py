@@ -197,6 +197,33 @@ def assert_no_horizontal_scroll(page: Page, width: int | None = 320, height: int
     )
 
 
+def broken_words(page: Page, selector: str) -> list[str]:
+    """The words inside the elements matching ``selector`` that the layout splits over two lines (a break
+    after a hyphen is a break between words; visually hidden text is left out)."""
+    return list(
+        page.evaluate(
+            """(selector) => {
+                const broken = [];
+                for (const element of document.querySelectorAll(selector)) {
+                    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+                    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                        if (node.parentElement.closest('.visually-hidden')) continue;
+                        for (const word of node.textContent.matchAll(/[^\\s-]+-?/g)) {
+                            const range = document.createRange();
+                            range.setStart(node, word.index);
+                            range.setEnd(node, word.index + word[0].length);
+                            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                            if (lines.size > 1) broken.push(word[0]);
+                        }
+                    }
+                }
+                return broken;
+            }""",
+            selector,
+        )
+    )
+
+
 # --------------------------------------------------------------------------------------------------------
 # Passkeys
 # --------------------------------------------------------------------------------------------------------
