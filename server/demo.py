@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from server.auth import enrolment
@@ -28,6 +28,7 @@ from server.domain.models import (
     Municipality,
     Organisation,
     OrganisationKind,
+    OutboxMessage,
     Person,
     Phase,
     ReferralSource,
@@ -40,6 +41,7 @@ from server.domain.models import (
 from server.domain.network import service as network
 from server.domain.network.model import NetworkPerson
 from server.domain.network.service import add_note
+from server.domain.notifications import routing, schedule
 from server.domain.people import create_person
 from server.domain.plan import service as plan
 from server.domain.plan.model import Goal, PlanAction
@@ -49,7 +51,9 @@ from server.domain.ratings import service as ratings
 from server.domain.ratings.model import AssessmentKind
 from server.domain.teamwork import cover as covers
 from server.domain.teamwork import escalation as escalations
+from server.domain.teamwork.model import cover_day
 from server.domain.volunteering import service as volunteering
+from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace import handover as handovers
 from server.domain.workspace import intake as intakes
 from server.domain.workspace import steps
@@ -556,7 +560,8 @@ async def _build_workspace(db: AsyncSession, world: DemoWorld, households: dict[
     # De Vries: in uitvoering; the organisations involved and the next evaluation.
     de_vries = households["De Vries"]
     trajectory = await _trajectory(db, de_vries)
-    trajectory.next_evaluation_on = today + dt.timedelta(days=12)
+    # Due within a week: Fatima and Anouk find it in "Meldingen" (see _build_notifications).
+    await evaluations.plan_evaluation(db, trajectory, fatima.person, cover_day() + dt.timedelta(days=6), first=True)
     await involvement.add_involvement(
         db, fatima, de_vries.id,
         involvement.InvolvementInput(
@@ -576,16 +581,21 @@ async def _build_workspace(db: AsyncSession, world: DemoWorld, households: dict[
     visser = households["Visser"]
     rob = actor_for(people["Rob"])
     trajectory = await _trajectory(db, visser)
-    await plan.create_goal(
+    after_school = await plan.create_goal(
         db, rob, Relation.MEMBER, visser.id, instrument,
         plan.GoalInput(domain_key="dagbesteding", text="Na school is er iemand voor de kinderen.", horizon="eerst"),
     )  # fmt: skip
-    await steps.start_evaluation(db, fatima.person, trajectory)
-    await steps.to_waakvlam(
-        db, fatima.person, trajectory,
-        steps.WaakvlamInput(
-            first_on=(today + dt.timedelta(days=9)).isoformat(), second_on=(today + dt.timedelta(days=40)).isoformat()
-        ),
+    # The evaluation at the table: both score in one round, the goal is reached, and they scale down.
+    held = await steps.start_evaluation(db, fatima.person, trajectory)
+    for actor, relation, score in ((rob, Relation.MEMBER, "4"), (fatima, Relation.REGISSEUR, "4")):
+        await ratings.rate(db, actor, relation, visser.id, instrument, "dagbesteding", score)
+    await evaluations.review_goal(
+        db, fatima, visser.id, held.id, instrument,
+        evaluations.ReviewInput(goal=str(after_school.id), outcome="bereikt", note="Oma en de buurvrouw wisselen af."),
+    )  # fmt: skip
+    await steps.decide_evaluation(
+        db, fatima.person, trajectory, held.id,
+        steps.DecisionInput(decision="afschalen", first_on=(today + dt.timedelta(days=9)).isoformat()),
     )  # fmt: skip
 
     # Koster: goals reached, closed without an eindmeting; Ingrid still reads the whole dossier.
@@ -661,9 +671,35 @@ async def _build_teamwork(db: AsyncSession, world: DemoWorld, households: dict[s
     )  # fmt: skip
 
 
+async def _build_notifications(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """What waits in "Meldingen": for Anouk, Sem's offer to do the Saturday shopping with her; for Fatima and
+    Anouk, the evaluation of De Vries within a week. The history the demo was made of tells nobody: it happened
+    before anyone could be told."""
+    await db.execute(update(OutboxMessage).where(OutboxMessage.processed_at.is_(None)).values(processed_at=utcnow()))
+    de_vries = households["De Vries"]
+    anouk = actor_for(world.people["Anouk"])
+    network_goal = await db.scalar(
+        select(Goal).where(Goal.household_id == de_vries.id, Goal.domain_key == "sociaal_netwerk")
+    )
+    assert network_goal is not None
+    shopping = await plan.create_action(
+        db, anouk, de_vries.id, network_goal.id,
+        plan.ActionInput(who_type="vrijwilliger", what="Op zaterdag samen boodschappen doen."),
+    )  # fmt: skip
+    card = await volunteering.publish(
+        db, anouk, de_vries.id, shopping.id,
+        volunteering.HelpRequestInput(
+            what="Samen boodschappen doen met een moeder en haar zoon", when_text="zaterdag, 10 uur"
+        ),
+    )  # fmt: skip
+    await volunteering.offer(db, actor_for(world.people["Sem"]), card.id, "Ik kan op zaterdag, ik heb een auto.")
+    await schedule.run_scheduler(db)
+    await routing.route_all(db)
+
+
 # Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace, _build_teamwork]
+DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace, _build_teamwork, _build_notifications]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:

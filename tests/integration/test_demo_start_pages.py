@@ -42,3 +42,28 @@ async def test_a_demo_professional_finds_work_on_the_start_page(
     assert page.status_code == 200
     for words in WAITING[name]:
         assert words in page.text, (name, words)
+
+
+# Issue 14, "done when": Sem's offer reaches Anouk as a message, and the evaluation of De Vries within a week
+# reaches Fatima (and Anouk); each message leads to its page.
+MESSAGES = {
+    "Anouk": ("Sem", "boodschappen", "evaluatie", "/mijn/meldingen/"),
+    "Fatima": ("De Vries", "evaluatie", "/mijn/meldingen/"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+async def test_the_demo_has_messages_waiting(
+    client: AsyncTestClient[Litestar], db: AsyncSession, settings: Settings, name: str
+) -> None:
+    await load_demo(settings)
+    person = await db.scalar(
+        select(Person).join(Municipality).where(Municipality.slug == DEMO_SLUG, Person.display_name == name)
+    )
+    assert person is not None
+    await signed_in_as(client, db, person)
+    page = await client.get("/mijn/meldingen")
+    assert page.status_code == 200
+    text = page.text.lower()
+    for words in MESSAGES[name]:
+        assert words.lower() in text, (name, words)
