@@ -505,6 +505,14 @@ async def review_goal(
     _opened(evaluation)
     outcome = data.validate()
     goal = await plan.get_goal(db, household_id, data.goal_id())
+    review = await db.scalar(
+        select(GoalReview).where(GoalReview.evaluation_id == evaluation.id, GoalReview.goal_id == goal.id)
+    )
+    already_adjusted = review is not None and review.outcome == GoalOutcome.BIJGESTELD
+    if outcome is GoalOutcome.BIJGESTELD and data.text == goal.text and not already_adjusted:
+        # The field starts with the goal's words: "bijgesteld" with the same words would count a change that
+        # is not there.
+        raise InvalidInput({"text": N_("Het doel staat er nog net zo. Schrijf op hoe het doel nu luidt.")})
     if outcome is GoalOutcome.BIJGESTELD and data.text != goal.text:
         await plan.update_goal(
             db,
@@ -520,9 +528,6 @@ async def review_goal(
                 version=str(goal.version),
             ),
         )
-    review = await db.scalar(
-        select(GoalReview).where(GoalReview.evaluation_id == evaluation.id, GoalReview.goal_id == goal.id)
-    )
     if review is None:
         review = GoalReview(evaluation_id=evaluation.id, household_id=household_id, goal_id=goal.id, outcome=outcome)
         db.add(review)

@@ -500,6 +500,19 @@ async def test_a_goal_bijgesteld_gets_its_new_words_through_the_plan(db: AsyncSe
     assert rewritten is not None and rewritten.text == "Elke week de post samen openen"
     assert rewritten.horizon == goal.horizon and rewritten.domain_key == goal.domain_key
     assert (await kinds(db, s.household)).count(EventKind.GOAL_UPDATED) == 1
+    # Said again with the words it now has, it stays bijgesteld (the review may be changed until the decision).
+    await evaluations.review_goal(db, s.fatima, s.household.id, evaluation.id, s.instrument, new_words)
+
+
+async def test_a_goal_bijgesteld_with_the_same_words_is_refused(db: AsyncSession) -> None:
+    s = await in_uitvoering(db)
+    evaluation = await opened(db, s)
+    goal = s.goals[0]
+    same = ReviewInput(str(goal.id), "bijgesteld", text=goal.text)
+    with pytest.raises(InvalidInput) as refused:
+        await evaluations.review_goal(db, s.fatima, s.household.id, evaluation.id, s.instrument, same)
+    assert "nog net zo" in refused.value.errors["text"]
+    assert (await kinds(db, s.household)).count(EventKind.GOAL_UPDATED) == 0
 
 
 async def test_doorgaan_holds_the_evaluation_and_plans_the_next(db: AsyncSession) -> None:

@@ -138,6 +138,11 @@
         if (items[i].getAttribute("data-push-endpoint") === subscription.endpoint) {
           var here = items[i].querySelector("[data-push-here]");
           if (here) here.classList.remove("hidden");
+          // Push is on here already: say so instead of offering to turn it on.
+          var box = document.querySelector("[data-push]");
+          var button = box && box.querySelector("[data-push-enable]");
+          if (button) button.classList.add("hidden");
+          if (box) say(box, box.getAttribute("data-here") || "", false);
         }
       }
     });
