@@ -220,6 +220,8 @@ def test_anouk_turns_push_on_and_sems_offer_reaches_her_phone_as_a_neutral_notif
     expect(devices).to_have_count(1)
     expect(devices.first).to_have_attribute("data-push-endpoint", device.endpoint)
     expect(devices.first.get_by_text("(dit apparaat)")).to_be_visible()
+    # Push is on here: the page no longer offers to turn it on.
+    expect(anouk.get_by_role("button", name="Pushberichten aanzetten op dit apparaat")).to_be_hidden()
     on_phone(anouk)
     shot(anouk, "anouk-push-on-phone")
 

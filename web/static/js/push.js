@@ -138,11 +138,9 @@
         if (items[i].getAttribute("data-push-endpoint") === subscription.endpoint) {
           var here = items[i].querySelector("[data-push-here]");
           if (here) here.classList.remove("hidden");
-          // Push is on here already: say so instead of offering to turn it on.
-          var box = document.querySelector("[data-push]");
-          var button = box && box.querySelector("[data-push-enable]");
+          // Push is on here already (the list marks this device): no button to turn it on again.
+          var button = document.querySelector("[data-push-enable]");
           if (button) button.classList.add("hidden");
-          if (box) say(box, box.getAttribute("data-here") || "", false);
         }
       }
     });
