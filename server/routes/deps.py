@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeAlias, TypeVar
 
 from litestar import Request
@@ -55,3 +56,20 @@ async def household_and_instrument(
 def plan_url(household_id: uuid.UUID, anchor: str = "") -> str:
     """The household's plan, optionally at one goal or action."""
     return f"/huishoudens/{household_id}/plan" + (f"#{anchor}" if anchor else "")
+
+
+@dataclass(frozen=True)
+class Refused:
+    """How a step was refused, for the page that comes back: which form (on a page with several), messages per
+    field, or the domain's refusal of the step itself."""
+
+    form: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    refusal: str = ""
+
+    @property
+    def status_code(self) -> int:
+        return 409 if self.refusal else 400 if self.errors else 200
+
+
+NOT_REFUSED = Refused()

@@ -30,7 +30,7 @@ from server.domain.workspace.evaluation import GuestInput, MoveInput, PlanInput,
 from server.domain.workspace.model import EvaluationDecision, EvaluationStatus
 from server.domain.workspace.steps import DecisionInput
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, Form, guarded_household, household_and_instrument
+from server.routes.deps import NOT_REFUSED, DbSession, Form, Refused, guarded_household, household_and_instrument
 from server.views.evaluation import evaluation_row, goal_rows, round_rows
 from server.views.presenters import day, decision_label, evaluation_status_label, exit_reason_label, goal_outcome_label
 from server.web import flash, render, see_other
@@ -48,22 +48,6 @@ SCORE = {"policy": Action.RATINGS_WRITE, "resource": "evaluation"}
 FIRST_CHECKIN = dt.timedelta(weeks=6)
 
 Context = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Which form was refused and how: messages per field, or the refusal of the step itself."""
-
-    form: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-    refusal: str = ""
-
-    @property
-    def status_code(self) -> int:
-        return 409 if self.refusal else 400 if self.errors else 200
-
-
-NOT_REFUSED = Refused()
 
 
 def _weeks(request: Request[Any, Any, Any]) -> int:

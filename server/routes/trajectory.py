@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -26,7 +25,7 @@ from server.domain.workspace import steps
 from server.domain.workspace.model import AgreementWay
 from server.domain.workspace.steps import AgreementInput, CheckInAnswer, CloseInput, EvaluationInput, WaakvlamInput
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, Form, guarded_household, household_and_instrument
+from server.routes.deps import NOT_REFUSED, DbSession, Form, Refused, guarded_household, household_and_instrument
 from server.views.presenters import day, exit_reason_label, horizon_label, phase_label, status_label, who_type_label
 from server.web import flash, render, see_other
 
@@ -44,22 +43,6 @@ Context = dict[str, Any]
 
 def _errors(errors: dict[str, str]) -> dict[str, str]:
     return {field: _(message) for field, message in errors.items()}
-
-
-@dataclass(frozen=True)
-class Refused:
-    """How a step was refused, for the page that comes back: messages per field, or the domain's refusal of
-    the step itself."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-    refusal: str = ""
-
-    @property
-    def status_code(self) -> int:
-        return 409 if self.refusal else 400 if self.errors else 200
-
-
-NOT_REFUSED = Refused()
 
 
 def _base(request: Request[Any, Any, Any], trajectory: Trajectory, refused: Refused) -> Context:

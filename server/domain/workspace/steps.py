@@ -76,17 +76,8 @@ class AgreementInput:
         return day
 
 
-@dataclass
-class EvaluationInput:
-    """The day of the next evaluation."""
-
-    evaluation_on: str = ""
-
-    def validate(self) -> dt.date:
-        day, error = planned_day(self.evaluation_on)
-        if error or day is None:
-            raise InvalidInput({"evaluation_on": error or N_("Vul een datum in.")})
-        return day
+# The day of the next evaluation: the same input as planning one by hand.
+EvaluationInput = evaluations.PlanInput
 
 
 @dataclass
