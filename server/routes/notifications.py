@@ -128,6 +128,8 @@ async def add_device(request: Request[Any, Any, Any], db_session: DbSession) -> 
             user_agent=request.headers.get("user-agent", ""),
             # Plain http to a push service on this machine, for development and tests; never in production.
             allow_loopback_http=not settings.is_production,
+            # In production only the browsers' push services: the server POSTs to whatever address is stored.
+            push_services_only=settings.is_production,
         )
     except InvalidInput as exc:
         return Response(

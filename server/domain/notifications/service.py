@@ -134,6 +134,11 @@ async def save_choices(db: AsyncSession, actor: Actor, data: ChoicesInput) -> No
 
 # Loopback hosts: a push service on the same machine, for development and the test suite's push receiver.
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+# The push services of the browsers (Chrome, Edge, Opera, Samsung Internet and others: Firebase Cloud
+# Messaging; Firefox: Mozilla's autopush; Safari: Apple; older Edge: Windows Push Notification Services). In
+# production the server sends only to these: an endpoint is an address a signed-in person hands us, and the
+# server POSTs to it, so any other host (one inside the network where Ons Plan runs, for one) is refused.
+PUSH_SERVICES = ("fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com")
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 P256DH_BYTES = 65  # an uncompressed P-256 point (RFC 8291)
 AUTH_BYTES = 16  # the authentication secret (RFC 8291)
@@ -158,11 +163,18 @@ def _b64url(value: str) -> bytes | None:
         return None
 
 
-def _endpoint_problem(endpoint: str, *, allow_loopback_http: bool) -> str | None:
+def is_push_service(host: str) -> bool:
+    """Whether ``host`` is (a host of) one of the browsers' push services."""
+    host = host.lower().rstrip(".")
+    return any(host == known or host.endswith(f".{known}") for known in PUSH_SERVICES)
+
+
+def _endpoint_problem(endpoint: str, *, allow_loopback_http: bool, push_services_only: bool = True) -> str | None:
     """Why this endpoint is not one to send to, or None. The server will POST to it, so it must be a push
     service over TLS: an http address or another scheme would leak the (encrypted) message and our VAPID
-    signature on the way, and make the server a tool for requests to anywhere. Plain http is accepted only
-    on loopback, and only where the settings allow it (not in production)."""
+    signature on the way, and make the server a tool for requests to anywhere. ``push_services_only`` (in
+    production) accepts only the browsers' push services on the standard port; otherwise any https host.
+    Plain http is accepted only on loopback, and only where the settings allow it (not in production)."""
     if not endpoint or len(endpoint) > ENDPOINT_MAX:
         return N_("Deze browser gaf geen geldig adres voor pushberichten.")
     try:
@@ -173,18 +185,25 @@ def _endpoint_problem(endpoint: str, *, allow_loopback_http: bool) -> str | None
         return N_("Deze browser gaf geen geldig adres voor pushberichten.")
     if not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
         return N_("Deze browser gaf geen geldig adres voor pushberichten.")
-    if parts.scheme == "https":
-        return None
     if parts.scheme == "http" and allow_loopback_http and host in LOOPBACK:
         return None
-    return N_("Pushberichten gaan alleen via een beveiligd adres (https).")
+    if parts.scheme != "https":
+        return N_("Pushberichten gaan alleen via een beveiligd adres (https).")
+    if push_services_only and (not is_push_service(host) or parts.port not in (None, 443)):
+        return N_("Deze browser gaf geen geldig adres voor pushberichten.")
+    return None
 
 
-def validate_subscription(data: SubscriptionInput, *, allow_loopback_http: bool) -> tuple[str, str, str]:
-    """The endpoint and keys, checked: an https endpoint, a P-256 public key and a 16-byte secret."""
+def validate_subscription(
+    data: SubscriptionInput, *, allow_loopback_http: bool, push_services_only: bool = True
+) -> tuple[str, str, str]:
+    """The endpoint and keys, checked: an https endpoint (of a browser's push service, with
+    ``push_services_only``), a P-256 public key and a 16-byte secret."""
     errors: dict[str, str] = {}
     endpoint = data.endpoint.strip()
-    problem = _endpoint_problem(endpoint, allow_loopback_http=allow_loopback_http)
+    problem = _endpoint_problem(
+        endpoint, allow_loopback_http=allow_loopback_http, push_services_only=push_services_only
+    )
     if problem:
         errors["endpoint"] = problem
     p256dh = data.p256dh.strip()
@@ -247,12 +266,15 @@ async def add_device(
     *,
     user_agent: str,
     allow_loopback_http: bool,
+    push_services_only: bool = True,
 ) -> uuid.UUID:
     """Store the browser's push subscription for this person. The same endpoint again (the browser subscribed
     anew, or someone else signed in on the shared device) updates the row and moves it to this person, and
     what was still waiting to be sent to it for the person before is dropped: one device, one person. Two
     requests with the same endpoint at once end in one row (an upsert on the unique endpoint)."""
-    endpoint, p256dh, auth = validate_subscription(data, allow_loopback_http=allow_loopback_http)
+    endpoint, p256dh, auth = validate_subscription(
+        data, allow_loopback_http=allow_loopback_http, push_services_only=push_services_only
+    )
     device = device_of(user_agent)
     before = (
         await db.execute(

@@ -247,9 +247,19 @@ async def test_production_refuses_a_push_service_without_tls(database_url: str, 
         local = await client.post(DEVICES, json=subscription("http://127.0.0.1:8765/push/abc"), headers=headers)
         assert local.status_code == 400
         assert local.json()["errors"] == {"endpoint": "Pushberichten gaan alleen via een beveiligd adres (https)."}
-        secure = await client.post(DEVICES, json=subscription(), headers=headers)
+        # The server POSTs to the address it is given: in production only to the browsers' push services, never
+        # to a host inside its own network or anyone's server.
+        for inside in ("https://10.0.0.5/push/abc", "https://localhost/push/abc", "https://push.example.net/send/a"):
+            refused = await client.post(DEVICES, json=subscription(inside), headers=headers)
+            assert refused.status_code == 400
+            assert refused.json()["errors"] == {"endpoint": "Deze browser gaf geen geldig adres voor pushberichten."}
+        secure = await client.post(
+            DEVICES, json=subscription("https://fcm.googleapis.com/fcm/send/abc:APA91b"), headers=headers
+        )
         assert secure.status_code == 200
-    assert len(await devices_of(db, anouk.id)) == 1
+    assert [device.endpoint for device in await devices_of(db, anouk.id)] == [
+        "https://fcm.googleapis.com/fcm/send/abc:APA91b"
+    ]
 
 
 async def test_a_volunteer_chooses_for_help_actions_and_the_account(

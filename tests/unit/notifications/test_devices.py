@@ -74,6 +74,46 @@ def test_plain_http_on_loopback_only_where_the_settings_allow_it(host: str) -> N
 
 
 @pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc:def",
+        "https://fcm.googleapis.com/wp/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QAbc",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+        "https://FCM.googleapis.com./fcm/send/abc",
+    ],
+)
+def test_the_browsers_push_services_are_sent_to(endpoint: str) -> None:
+    validate_subscription(subscription(endpoint), allow_loopback_http=False, push_services_only=True)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        # Hosts inside the network Ons Plan runs in, or anyone's own server: the server would POST there.
+        "https://10.0.0.5/push",
+        "https://127.0.0.1/push",
+        "https://localhost/push",
+        "https://[::1]/push",
+        "https://169.254.169.254/latest",
+        "https://db.internal:5432/",
+        "https://push.example.net/send/abc",
+        # Look-alikes of a push service, and a push service on another port.
+        "https://fcm.googleapis.com.example.net/fcm/send/abc",
+        "https://evilfcm.googleapis.com.example.net/x",
+        "https://notfcm.googleapis.com/x",
+        "https://push.apple.com.example.net/x",
+        "https://fcm.googleapis.com:8443/fcm/send/abc",
+    ],
+)
+def test_in_production_nothing_but_a_push_service_is_sent_to(endpoint: str) -> None:
+    assert refused_fields(subscription(endpoint)) == {"endpoint"}
+    # Outside production (development, the test suite) any https host will do.
+    validate_subscription(subscription(endpoint), allow_loopback_http=True, push_services_only=False)
+
+
+@pytest.mark.parametrize(
     ("p256dh", "auth", "wrong"),
     [
         ("B" * 87, None, {"p256dh"}),  # 65 bytes, no point on the curve
