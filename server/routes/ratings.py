@@ -29,6 +29,10 @@ async def _ratings_context(request: Request[Any, Any, Any], db: DbSession, house
     view = await ratings.load_ratings(db, household_id, instrument)
     mine = ratings.perspective_of(relation)
     latest = view.latest(mine)
+    # Scores given for an evaluation that is not held yet: no new meting until it is (it would take the taps).
+    in_round = bool(
+        latest is not None and request.state.can.write_ratings and await ratings.in_open_round(db, latest.assessment)
+    )
     return {
         "household": household,
         "instrument": instrument,
@@ -43,6 +47,7 @@ async def _ratings_context(request: Request[Any, Any, Any], db: DbSession, house
         "kinds": [(k.value, assessment_kind_label(k)) for k in AssessmentKind if k is not AssessmentKind.NULMETING],
         "talk_count": len(view.to_talk_about()),
         "has_both": bool(view.household and view.professional),
+        "in_round": in_round,
     }
 
 

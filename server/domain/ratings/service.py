@@ -22,6 +22,7 @@ from server.domain.policy import Actor, Relation
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.ratings.model import Assessment, AssessmentKind, Perspective, Rating
 from server.domain.text import clean, refused
+from server.domain.workspace.model import Evaluation, EvaluationStatus
 
 MAX_NOTE = 300
 # A difference of this many steps between the household's and the regisseur's score is worth talking about.
@@ -82,8 +83,14 @@ async def start_assessment(
         errors["held_on"] = N_("Een meting kan niet in de toekomst liggen.")
     if errors:
         raise InvalidInput(errors)
-    if await _latest(db, household_id, perspective) is None:
+    latest = await _latest(db, household_id, perspective)
+    if latest is None:
         kind = AssessmentKind.NULMETING
+    elif await in_open_round(db, latest):
+        # A new meting would take the taps that follow away from the evaluation's round.
+        raise InvalidInput(
+            {"kind": N_("Je scores horen nu bij de evaluatie. Een nieuwe meting begin je na de evaluatie.")}
+        )
     elif kind == AssessmentKind.NULMETING:
         raise InvalidInput({"kind": N_("Er is al een nulmeting. Kies een tussenevaluatie, eindmeting of tussendoor.")})
     assessment = Assessment(
@@ -160,6 +167,15 @@ async def rate(
         detail={"domain": instrument.domain_name(domain_key), "score": value, "perspective": str(perspective)},
     )
     return rating
+
+
+async def in_open_round(db: AsyncSession, assessment: Assessment) -> bool:
+    """Whether this assessment belongs to the round of an evaluation that is still planned (scored ahead, or
+    opened at the table): until the evaluation is held, the taps of its perspective go there."""
+    if assessment.evaluation_id is None:
+        return False
+    status = await db.scalar(select(Evaluation.status).where(Evaluation.id == assessment.evaluation_id))
+    return status == EvaluationStatus.GEPLAND
 
 
 async def round_assessment(
