@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
@@ -101,6 +101,34 @@ def planned_day(raw: str, *, required: bool = True) -> tuple[dt.date | None, str
 async def get_evaluation(db: AsyncSession, household_id: uuid.UUID, evaluation_id: uuid.UUID) -> Evaluation:
     """One evaluation of the household; another household's is as absent as a missing one."""
     return await get_in_household(db, Evaluation, evaluation_id, household_id)
+
+
+async def hold_trajectory(db: AsyncSession, trajectory: Trajectory) -> None:
+    """Take the trajectory's row for the rest of the transaction, then read it again: one change of its
+    evaluations at a time. Two requests at once (a double click, or the regisseur and a covering colleague)
+    would otherwise both find the evaluation still planned and both act on it: a second planned row (which the
+    database refuses, an error page), a second decision, a second review or round. The second now waits for
+    the first to commit and then finds what it did. (An UPDATE rather than SELECT ... FOR UPDATE: SQLite has no
+    row locks, and there it takes the database's write lock.)"""
+    await db.flush()
+    await db.execute(
+        update(Trajectory)
+        .where(Trajectory.id == trajectory.id)
+        .values(version=Trajectory.version)
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(trajectory)
+
+
+async def held_evaluation(db: AsyncSession, household_id: uuid.UUID, evaluation_id: uuid.UUID) -> Evaluation:
+    """The evaluation to change, read after its trajectory is held (``hold_trajectory``)."""
+    evaluation = await get_evaluation(db, household_id, evaluation_id)
+    trajectory = await db.get(Trajectory, evaluation.trajectory_id)
+    if trajectory is None:
+        raise NotFound
+    await hold_trajectory(db, trajectory)
+    await db.refresh(evaluation)
+    return evaluation
 
 
 async def planned_of(db: AsyncSession, trajectory_id: uuid.UUID) -> Evaluation | None:
@@ -214,6 +242,7 @@ async def plan_by_hand(db: AsyncSession, actor: Person, trajectory: Trajectory, 
     """The regisseur plans an evaluation where none is planned (a trajectory that went straight to uitvoering
     after the triage has none yet)."""
     day = data.validate()
+    await hold_trajectory(db, trajectory)
     if trajectory.phase not in PLANNABLE:
         raise IllegalTransition(N_("Een evaluatie plan je vanaf het akkoord op het plan, tot de waakvlam."))
     if await planned_of(db, trajectory.id) is not None:
@@ -255,7 +284,7 @@ async def move_evaluation(
 ) -> Evaluation:
     """The regisseur moves the planned evaluation to another day. The old row keeps its day and the reason
     (verzet); a new planned row takes the guests and any scores given ahead with it. Returns the new row."""
-    old = await get_evaluation(db, household_id, evaluation_id)
+    old = await held_evaluation(db, household_id, evaluation_id)
     day = data.validate(old.planned_on)
     _still_planned(old)
     if old.started_on is not None:
@@ -342,7 +371,7 @@ async def invite_guest(
 ) -> EvaluationGuest:
     """The household invites someone of its network, or an organisation that helps it, to a planned
     evaluation."""
-    evaluation = await get_evaluation(db, household_id, evaluation_id)
+    evaluation = await held_evaluation(db, household_id, evaluation_id)
     choices = {choice.key: choice for choice in await guest_choices(db, household_id)}
     choice = choices.get(data.guest)
     if choice is None:
@@ -407,7 +436,7 @@ async def score_ahead(
 ) -> Assessment:
     """Before a planned evaluation, the household gives its scores ahead ("alvast scores geven"): its
     assessment of the evaluation's round, which the scores page then writes into."""
-    evaluation = await get_evaluation(db, household_id, evaluation_id)
+    evaluation = await held_evaluation(db, household_id, evaluation_id)
     _still_planned(evaluation)
     return await ratings.round_assessment(
         db,
@@ -501,7 +530,7 @@ async def review_goal(
     """The regisseur records, with the household, how a goal is doing. A goal that is bijgesteld gets its new
     words through the plan's own edit, so the household reads the change in its plan and timeline. A review
     may be changed again until the decision."""
-    evaluation = await get_evaluation(db, household_id, evaluation_id)
+    evaluation = await held_evaluation(db, household_id, evaluation_id)
     _opened(evaluation)
     outcome = data.validate()
     goal = await plan.get_goal(db, household_id, data.goal_id())

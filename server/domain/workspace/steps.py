@@ -337,11 +337,13 @@ async def open_evaluation(
     regisseur then score in the same round (the household's scores given ahead are part of it). A trajectory
     that is in the phase evaluatie with its evaluation not opened yet (from before evaluations were kept)
     opens it without a step."""
+    await evaluations.hold_trajectory(db, trajectory)
     if trajectory.phase not in (Phase.UITVOERING, Phase.EVALUATIE):
         raise IllegalTransition(N_("Een evaluatie begint tijdens de uitvoering van het plan."))
     evaluation = await evaluations.get_evaluation(db, trajectory.household_id, evaluation_id)
     if evaluation.trajectory_id != trajectory.id:
         raise NotFound
+    await db.refresh(evaluation)
     evaluations.check_openable(evaluation)
     if trajectory.phase == Phase.UITVOERING:
         await lifecycle.move(db, trajectory, Phase.EVALUATIE, actor)
@@ -411,9 +413,11 @@ async def decide_evaluation(
     uitvoering with the next evaluation planned, to the waakvlam, or closed. All of it or nothing: every
     check comes before the first write."""
     decision, next_on, waakvlam, closing = data.validate()
+    await evaluations.hold_trajectory(db, trajectory)
     evaluation = await evaluations.get_evaluation(db, trajectory.household_id, evaluation_id)
     if evaluation.trajectory_id != trajectory.id:
         raise NotFound
+    await db.refresh(evaluation)
     if evaluation.status != EvaluationStatus.GEPLAND:
         raise IllegalTransition(N_("Over deze evaluatie is al besloten, of ze ging niet door."))
     if trajectory.phase != Phase.EVALUATIE or evaluation.started_on is None:
