@@ -173,6 +173,12 @@ class PushSender:
             return Answer(Outcome.RETRY, f"network: {type(exc).__name__}")
         except (ValueError, TypeError) as exc:  # keys of the subscription that cannot be used
             return Answer(Outcome.FAILED, f"refused: {type(exc).__name__}")
+        except Exception as exc:
+            # Anything else is this one delivery's trouble: it is tried again later. Were it to end the batch,
+            # its transaction would roll back and every message of the batch that did go out would be sent again,
+            # each round, for as long as this one keeps failing.
+            log.exception("push attempt failed unexpectedly")
+            return Answer(Outcome.RETRY, f"error: {type(exc).__name__}")
         return Answer(Outcome.SENT)
 
 

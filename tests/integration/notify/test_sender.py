@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.config import Settings
 from server.domain.models import utcnow
 from server.domain.notifications.model import DeliveryStatus, PushDelivery
+from server.notify import sender
 from server.notify.sender import FIRST_RETRY, MAX_ATTEMPTS, deliver_due
 from tests.factories import make_household, make_world
 from tests.integration.notify.helpers import delivery_state, device, row_of, waiting_message
@@ -225,3 +227,40 @@ async def test_nothing_more_goes_to_a_person_the_admin_deactivated(
     stopped = await delivery_state(db, delivery.id)
     assert stopped is not None
     assert (stopped.status, stopped.last_error) == (DeliveryStatus.FAILED, "not sent: person deactivated")
+
+
+async def test_one_delivery_failing_unexpectedly_does_not_send_the_rest_of_its_batch_again(
+    db: AsyncSession, settings: Settings, receiver: PushReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever one attempt raises stays with that delivery: the others of the batch are recorded as sent, so
+    that the next batch does not send them a second time."""
+    world = await make_world(db)
+    _household, (sanne,) = await make_household(db, world.regisseur)
+    phone, tablet = await device(db, settings, receiver, sanne), await device(db, settings, receiver, sanne)
+    _n, on_phone = await waiting_message(db, sanne, phone)
+    _n2, on_tablet = await waiting_message(db, sanne, tablet)
+    real = sender.webpush_async
+
+    async def tablet_breaks(*args: Any, **kwargs: Any) -> Any:
+        if kwargs["subscription_info"]["endpoint"] == tablet.endpoint:
+            raise RuntimeError("something nobody expected")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sender, "webpush_async", tablet_breaks)
+    start = utcnow()
+
+    assert await send(db, settings, start) == 2
+
+    sent = await delivery_state(db, on_phone.id)
+    assert sent is not None and (sent.status, sent.attempts) == (DeliveryStatus.SENT, 1)
+    waiting = await delivery_state(db, on_tablet.id)
+    assert waiting is not None
+    assert (waiting.status, waiting.attempts, waiting.last_error) == (
+        DeliveryStatus.PENDING,
+        1,
+        "error: RuntimeError",
+    )
+    # The next batches try the tablet again; the phone has its message once.
+    monkeypatch.setattr(sender, "webpush_async", real)
+    assert await send(db, settings, start + FIRST_RETRY) == 1
+    assert len(receiver.received(phone)) == 1 and len(receiver.received(tablet)) == 1
