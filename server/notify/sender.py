@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush_async
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import i18n
@@ -206,20 +206,15 @@ async def claim_due(db: AsyncSession, now: dt.datetime, limit: int) -> list[_Due
     return [_Due(*row) for row in result.tuples()]
 
 
-def _record(due: _Due, answer: Answer, now: dt.datetime) -> None:
-    delivery = due.delivery
-    delivery.attempts += 1
+def _changes(delivery: PushDelivery, answer: Answer, now: dt.datetime) -> dict[str, Any]:
+    """What an attempt changes in its delivery row."""
+    attempts = delivery.attempts + 1
     if answer.outcome == Outcome.SENT:
-        delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.last_error = ""
-        due.subscription.last_sent_at = now
-    elif answer.outcome == Outcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
-        delivery.next_attempt_at = now + next_delay(delivery.attempts, answer.retry_after)
-        delivery.last_error = answer.reason
-    else:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = answer.reason
+        return {"attempts": attempts, "status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
+    if answer.outcome == Outcome.RETRY and attempts < MAX_ATTEMPTS:
+        later = now + next_delay(attempts, answer.retry_after)
+        return {"attempts": attempts, "next_attempt_at": later, "last_error": answer.reason}
+    return {"attempts": attempts, "status": DeliveryStatus.FAILED, "last_error": answer.reason}
 
 
 async def deliver_due(
@@ -263,26 +258,44 @@ async def deliver_due(
     outcomes = list(zip(sending, answers, strict=True))
     outcomes += [(item, Answer(Outcome.FAILED, "not sent: person deactivated")) for item in due if item.deactivated]
     gone: set[uuid.UUID] = set()
+    sent_to: set[uuid.UUID] = set()
     for item, answer in outcomes:
         if answer.outcome == Outcome.GONE:
             gone.add(item.subscription.id)
             continue
-        _record(item, answer, now)
-        if answer.outcome != Outcome.SENT:
+        # Written by id, whatever became of the row meanwhile: on SQLite nothing is locked while the push
+        # services answer, and a device turned off in that moment took its delivery with it. (An ORM flush would
+        # refuse the whole batch for that one row, and every message of it that went out would go again.)
+        changes = _changes(item.delivery, answer, now)
+        await db.execute(
+            update(PushDelivery)
+            .where(PushDelivery.id == item.delivery.id)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        if answer.outcome == Outcome.SENT:
+            sent_to.add(item.subscription.id)
+        else:
             log.info(
                 "push not delivered",
                 extra={
                     "fields": {
                         "delivery": str(item.delivery.id),
                         "answer": answer.reason,
-                        "status": str(item.delivery.status),
-                        "attempts": item.delivery.attempts,
+                        "status": str(changes.get("status", DeliveryStatus.PENDING)),
+                        "attempts": changes["attempts"],
                     }
                 },
             )
+    if sent_to:
+        await db.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(sorted(sent_to)))
+            .values(last_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
     # The updates first, then the deletes: a delivery of a gone device, sent a moment before in this batch,
     # is deleted with its device.
-    await db.flush()
     if gone:
         await db.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
         log.info("push subscriptions gone", extra={"fields": {"count": len(gone)}})

@@ -8,14 +8,15 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.config import Settings
 from server.domain.models import utcnow
-from server.domain.notifications.model import DeliveryStatus, PushDelivery
+from server.domain.notifications.model import DeliveryStatus, PushDelivery, PushSubscription
 from server.notify import sender
 from server.notify.sender import FIRST_RETRY, MAX_ATTEMPTS, deliver_due
+from tests.conftest import BACKEND
 from tests.factories import make_household, make_world
 from tests.integration.notify.helpers import delivery_state, device, row_of, waiting_message
 from tests.push_receiver import PushReceiver
@@ -264,3 +265,37 @@ async def test_one_delivery_failing_unexpectedly_does_not_send_the_rest_of_its_b
     monkeypatch.setattr(sender, "webpush_async", real)
     assert await send(db, settings, start + FIRST_RETRY) == 1
     assert len(receiver.received(phone)) == 1 and len(receiver.received(tablet)) == 1
+
+
+@pytest.mark.skipif(BACKEND == "postgresql", reason="PostgreSQL keeps the device locked while it is sent to")
+async def test_a_device_turned_off_while_its_batch_is_sent_leaves_the_rest_of_the_batch_sent(
+    db: AsyncSession, settings: Settings, receiver: PushReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the worker holds no lock while it waits for the push services (the web server writes on
+    meanwhile): a device turned off in that moment has its delivery gone when the batch records what came of
+    it. The others of the batch are still recorded as sent, and not sent again."""
+    world = await make_world(db)
+    _household, (sanne,) = await make_household(db, world.regisseur)
+    phone, tablet = await device(db, settings, receiver, sanne), await device(db, settings, receiver, sanne)
+    _n, on_phone = await waiting_message(db, sanne, phone)
+    await waiting_message(db, sanne, tablet)
+    real = sender.webpush_async
+
+    async def tablet_turned_off_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        answer = await real(*args, **kwargs)
+        if kwargs["subscription_info"]["endpoint"] == tablet.endpoint:
+            async with AsyncSession(db.bind) as web, web.begin():
+                await web.execute(delete(PushSubscription).where(PushSubscription.endpoint == tablet.endpoint))
+        return answer
+
+    monkeypatch.setattr(sender, "webpush_async", tablet_turned_off_meanwhile)
+    start = utcnow()
+
+    assert await send(db, settings, start) == 2
+
+    sent = await delivery_state(db, on_phone.id)
+    assert sent is not None and (sent.status, sent.attempts) == (DeliveryStatus.SENT, 1)
+    assert await row_of(db, tablet) is None
+    monkeypatch.setattr(sender, "webpush_async", real)
+    assert await send(db, settings, start + dt.timedelta(hours=1)) == 0
+    assert len(receiver.received(phone)) == 1
