@@ -88,6 +88,10 @@ async def move(
     adds what the household should read about the step (a triage outcome, for one). Closed, or to the
     waakvlam, a trajectory no longer has a planned evaluation: it lapses (an evaluation's own decision has
     already held it)."""
+    if target in LAPSES_EVALUATION:
+        # Read again once the trajectory is held: an evaluation planned a moment ago in another request lapses
+        # too, instead of staying planned on a trajectory that no longer has one.
+        await evaluations.hold_trajectory(session, trajectory)
     if not can_move(trajectory.phase, target):
         raise IllegalTransition
     if target in LAPSES_EVALUATION:

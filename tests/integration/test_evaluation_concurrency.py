@@ -21,13 +21,13 @@ from server.domain import lifecycle
 from server.domain.errors import IllegalTransition
 from server.domain.events import EventKind
 from server.domain.lifecycle import TriageInput
-from server.domain.models import Person, TimelineEvent, Trajectory, utcnow
+from server.domain.models import Person, Phase, TimelineEvent, Trajectory, utcnow
 from server.domain.policy import actor_for
 from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace import steps
 from server.domain.workspace.evaluation import PlanInput, ReviewInput
 from server.domain.workspace.model import Evaluation, EvaluationStatus, GoalReview
-from server.domain.workspace.steps import DecisionInput
+from server.domain.workspace.steps import CloseInput, DecisionInput
 from tests.factories import make_household, make_world
 from tests.unit.domain.test_evaluation import in_uitvoering, opened, review_all
 
@@ -168,3 +168,37 @@ async def test_a_goal_reviewed_twice_at_once_has_one_review(db: AsyncSession, se
     await db.rollback()
     reviews = list(await db.scalars(select(GoalReview).where(GoalReview.evaluation_id == evaluation.id)))
     assert [(r.goal_id, r.outcome) for r in reviews] == [(goal.id, outcome)]
+
+
+async def test_a_trajectory_closed_while_an_evaluation_is_planned_lapses_that_evaluation(
+    db: AsyncSession, settings: Settings
+) -> None:
+    world = await make_world(db)
+    household, _people = await make_household(db, world.regisseur)
+    trajectory = await lifecycle.open_trajectory(db, household.id)
+    await lifecycle.decide_triage(db, trajectory, world.regisseur, TriageInput("kortstondig", "Snel iets regelen"))
+    await db.commit()
+
+    async def plan(session: AsyncSession) -> Evaluation:
+        return await evaluations.plan_by_hand(
+            session,
+            await person_in(session, world.regisseur.id),
+            await trajectory_in(session, household.id),
+            PlanInput((TODAY + dt.timedelta(days=20)).isoformat()),
+        )
+
+    async def close(session: AsyncSession) -> None:
+        await steps.close(
+            session,
+            await person_in(session, world.regisseur.id),
+            await trajectory_in(session, household.id),
+            CloseInput(reason="doelen bereikt", without_eindmeting="ja"),
+        )
+
+    assert await first_then_second(settings, plan, close) is None
+    await db.rollback()
+    await db.refresh(trajectory)
+    assert (trajectory.phase, trajectory.next_evaluation_on) == (Phase.AFGESLOTEN, None)
+    assert await planned_rows(db, trajectory.id) == []
+    (lapsed,) = await db.scalars(select(Evaluation).where(Evaluation.trajectory_id == trajectory.id))
+    assert (lapsed.status, lapsed.reason) == (EvaluationStatus.VERVALLEN, evaluations.LAPSED_CLOSED)

@@ -57,6 +57,10 @@ class FakeSession:
     async def flush(self) -> None:
         return None
 
+    async def refresh(self, row: Any) -> None:
+        """Reading a row again after taking its lock: these rows are in no database, they are as they are."""
+        return None
+
 
 def trajectory_in(phase: Phase) -> Trajectory:
     return Trajectory(household_id=uuid.uuid4(), phase=phase, version=1)

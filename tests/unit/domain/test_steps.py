@@ -55,6 +55,10 @@ class FakeSession:
     async def flush(self) -> None:
         return None
 
+    async def refresh(self, row: Any) -> None:
+        """Reading a row again after taking its lock: these rows are in no database, they are as they are."""
+        return None
+
     async def execute(self, statement: Any) -> None:
         self.executed += 1
 
