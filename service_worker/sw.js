@@ -71,14 +71,8 @@ self.addEventListener("notificationclick", (event) => {
       // A window already showing that page: bring it forward.
       const showing = windows.find((client) => client.url === target);
       if (showing && "focus" in showing) return showing.focus();
-      // Another window of Ons Plan: show the page there.
-      const ours = windows.find((client) => new URL(client.url).origin === self.location.origin);
-      if (ours && "navigate" in ours) {
-        return ours
-          .navigate(target)
-          .then((client) => (client ? client.focus() : self.clients.openWindow(target)))
-          .catch(() => self.clients.openWindow(target));
-      }
+      // Otherwise a window of its own: moving another open window of Ons Plan to this page could throw away
+      // what someone was typing there.
       return self.clients.openWindow(target);
     })
   );

@@ -70,6 +70,8 @@ async def run_scheduler(db: AsyncSession, *, moment: dt.datetime | None = None) 
         .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
         .where(
             Evaluation.status == EvaluationStatus.GEPLAND,
+            # Opened at the table and not yet decided: it is being held, so nobody is reminded of it.
+            Evaluation.started_on.is_(None),
             Evaluation.planned_on >= today - dt.timedelta(days=OVERDUE_WITHIN_DAYS),
             Evaluation.planned_on <= today + dt.timedelta(days=WEEK_AHEAD_DAYS),
             Trajectory.phase != Phase.AFGESLOTEN,

@@ -147,3 +147,15 @@ async def test_a_long_overdue_evaluation_is_not_looked_at_again(
     await planned(db, scene, cover_day() - dt.timedelta(days=overdue_by))
 
     assert await schedule(db) == 0
+
+
+async def test_an_evaluation_under_way_at_the_table_is_not_reminded_of(db: AsyncSession, scene: Scene) -> None:
+    # Opened at the table yesterday and not yet decided: it is being held, not late.
+    opened = await planned(db, scene, cover_day() - dt.timedelta(days=1))
+    evaluation = await db.get(Evaluation, opened)
+    assert evaluation is not None
+    evaluation.started_on = cover_day() - dt.timedelta(days=1)
+    await db.commit()
+
+    assert await schedule(db) == 0
+    assert await reminders(db) == []
