@@ -65,14 +65,15 @@ def _evaluation_sentence(item: InboxItem) -> str:
 
 
 def _action_sentence(item: InboxItem) -> str:
-    values = {"what": item.what, "organisation": item.organisation, "family": _family(item)}
-    if not item.what:
-        return _("Er is een actie voor jou.")
+    """Without the action's words: a message stays in the list after the household withdrew the share or the
+    invitation, and the words are plan content (read live) that the reader may no longer see. A tap shows the
+    action where the reader still may."""
+    values = {"organisation": item.organisation, "family": _family(item)}
     if item.organisation and item.household:
-        return _("Er is een actie voor %(organisation)s bij %(family)s: %(what)s") % values
+        return _("Er is een actie voor %(organisation)s bij %(family)s.") % values
     if item.household:
-        return _("Er is een actie voor jou in het plan van %(family)s: %(what)s") % values
-    return _("Er is een actie voor jou: %(what)s") % values
+        return _("Er is een actie voor jou in het plan van %(family)s.") % values
+    return _("Er is een actie voor jou.")
 
 
 def _help_sentence(item: InboxItem) -> str:

@@ -80,7 +80,8 @@ def actor(*roles: Role, household_id: uuid.UUID | None = None) -> Actor:
         ),
         (
             item(EventKind.ACTION_ASSIGNED, household="De Vries", organisation="MEE", what="Een budgetplan maken"),
-            "Er is een actie voor MEE bij de familie De Vries: Een budgetplan maken",
+            # Never the action's words: the message outlives the share that let the reader see them.
+            "Er is een actie voor MEE bij de familie De Vries.",
         ),
         (
             item(EventKind.HELP_ACCEPTED, what="boodschappen doen"),
