@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,8 @@ TEMPLATE_DIR = ROOT / "web" / "templates"
 STATIC_DIR = ROOT / "web" / "static"
 SERVICE_WORKER_PATH = ROOT / "service_worker" / "sw.js"
 STATIC_PREFIX = "/static"
+DESIGN_TOKENS = "css/tokens.css"
+_TOKEN = re.compile(r"(--[a-z0-9-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class StaticManifest:
             hashed = f"{stem}.{digest}.{suffix}" if dot else f"{logical}.{digest}"
             self.by_url[hashed] = entry
             self._url_of[logical] = f"{STATIC_PREFIX}/{hashed}"
+        # The colours the manifest and the theme-color meta give the browser (its title bar, the splash
+        # screen of the installed app) are the stylesheet's own, so a gemeente theme replacing tokens.css
+        # changes them too.
+        self.colours: dict[str, str] = dict(_TOKEN.findall((directory / DESIGN_TOKENS).read_text(encoding="utf-8")))
 
     def url(self, logical: str) -> str:
         """The fingerprinted URL of a static file; an unknown name is a programming error."""
@@ -109,6 +116,7 @@ def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
     env.globals["_"] = env.globals["gettext"] = template_gettext
     static_urls = manifest.urls()
     env.globals["static_url"] = static_urls.__getitem__
+    env.globals["design_colour"] = manifest.colours.__getitem__
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["csrf"] = csrf_field
     return JinjaTemplateEngine.from_environment(env)

@@ -86,15 +86,28 @@ async def service_worker() -> Response[bytes]:
 async def web_manifest(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     manifest: StaticManifest = request.app.state.static_manifest
     body = {
+        "id": "/mijn",
         "name": "Ons Plan",
         "short_name": "Ons Plan",
+        "description": "Eén plan voor jullie huishouden, samen met wie jullie helpt.",
         "lang": "nl",
+        "dir": "ltr",
         "start_url": "/mijn",
         "scope": "/",
         "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#154273",
-        "icons": [{"src": manifest.url("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "background_color": manifest.colours["--basis-color-background"],
+        "theme_color": manifest.colours["--basis-color-primary"],
+        "icons": [
+            {"src": manifest.url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": manifest.url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": manifest.url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": manifest.url("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
     }
     return Response(body, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
 
