@@ -10,7 +10,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Response
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -20,11 +20,18 @@ from server.auth import csrf, sessions
 from server.config import Settings
 from server.db import make_engine
 from server.errors import EXCEPTION_HANDLERS
+from server.form_keys import apply_once, keep_first_answer
 from server.middleware import RequestContextMiddleware, configure_logging, security_headers_middleware
 from server.routes import ROUTE_HANDLERS
 from server.routes.guard import authorise
 from server.transactions import LookWriter, end_reads, request_finisher
 from server.web import StaticManifest, build_template_engine
+
+
+async def after_handler(response: Response[Any]) -> Response[Any]:
+    """After every handler: a change keeps its answer with its form's key, then a page that only read ends
+    its transaction."""
+    return await end_reads(await keep_first_answer(response))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -75,7 +82,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(engine=template_engine),
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(state),
-        after_request=end_reads,
+        before_request=apply_once,
+        after_request=after_handler,
         on_startup=[start_housekeeping],
         on_shutdown=[stop],
         openapi_config=None,

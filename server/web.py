@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,8 @@ STATIC_DIR = ROOT / "web" / "static"
 SERVICE_WORKER_PATH = ROOT / "service_worker" / "sw.js"
 STATIC_PREFIX = "/static"
 DESIGN_TOKENS = "css/tokens.css"
+# The hidden field with a form's key: each form counts once, however often it is sent.
+FORM_KEY_FIELD = "_sleutel"
 _TOKEN = re.compile(r"(--[a-z0-9-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
@@ -94,11 +97,17 @@ def template_gettext(message: str, **values: Any) -> Markup:
 
 @pass_context
 def csrf_field(context: Context) -> Markup:
-    """The hidden CSRF field of a form. A global rather than a macro, so that a partial rendered once per
-    item needs no import with context (which Jinja would run again for every item)."""
+    """The hidden fields of every form that changes something: the CSRF token, and a new key that makes the
+    form count once however often it is sent (see server/form_keys.py). A global rather than a macro, so
+    that a partial rendered once per item needs no import with context (which Jinja would run again for
+    every item)."""
     token = context.resolve_or_missing("csrf_token")
     value = context.call(token) if callable(token) else ""
-    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(value)
+    return Markup('<input type="hidden" name="_csrf_token" value="%s"><input type="hidden" name="%s" value="%s">') % (
+        escape(value),
+        FORM_KEY_FIELD,
+        secrets.token_urlsafe(16),
+    )
 
 
 def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:

@@ -12,6 +12,7 @@ from server.domain import models
 from server.domain.budget import model as budget_model
 from server.domain.network import model as network_model
 from server.domain.notifications import model as notifications_model
+from server.domain.offline import model as offline_model
 from server.domain.plan import model as plan_model
 from server.domain.ratings import model as ratings_model
 from server.domain.teamwork import model as teamwork_model
@@ -28,5 +29,6 @@ AREA_MODELS = (
     teamwork_model,
     budget_model,
     notifications_model,
+    offline_model,
 )
 metadata: MetaData = models.Municipality.metadata

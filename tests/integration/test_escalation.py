@@ -120,7 +120,10 @@ async def test_refused_and_withdrawn(client: AsyncTestClient[Litestar], db: Asyn
     withdraw = find_form(overview, button="Doorbraak intrekken")
     assert (await send(client, withdraw)).status_code == 303
     assert "ingetrokken" in (await client.get(f"{home}/tijdlijn")).text
-    assert (await send(client, form, fields)).status_code == 303
+    # Asked again from a new form: the first form's key was used, and sending it again changes nothing.
+    assert (await send(client, form, fields)).headers.get("x-onsplan-repeat") == "1"
+    again = find_form(await client.get(f"{home}/doorbraak"), f"{home}/doorbraak")
+    assert (await send(client, again, fields)).status_code == 303
     escalation = await db.scalar(
         select(Escalation).where(Escalation.household_id == household.id, Escalation.status == EscalationStatus.OPEN)
     )

@@ -150,8 +150,9 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "plan.action.new": 4,
     "plan.action.edit": 5,
     "plan.share.new": 7,
-    "plan.action.tick (htmx)": 7,
-    "plan.action.tick (htmx, as regisseur)": 10,
+    # A change takes its form's key and keeps its answer with it: two statements of every change.
+    "plan.action.tick (htmx)": 9,
+    "plan.action.tick (htmx, as regisseur)": 12,
     "ratings.view": 7,
     "ratings.rate (htmx)": 13,
     "ratings.history": 7,
