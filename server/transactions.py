@@ -19,6 +19,8 @@ that was not logged.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 from contextvars import ContextVar
 from typing import Any, cast
@@ -40,6 +42,7 @@ STATE_RENDERED = "rendered_view"
 STATE_LOOK_WRITTEN = "look_written"
 _WITHHELD = "onsplan_withheld"
 _READS = frozenset({"GET", "HEAD"})
+PERSON_HEADER = b"x-onsplan-person"
 # The scope of the request being served, for the hook that sees only the handler's answer.
 current_scope: ContextVar[dict[str, Any] | None] = ContextVar("current_scope", default=None)
 
@@ -49,6 +52,14 @@ def _fail(message: dict[str, Any], scope: dict[str, Any]) -> None:
     message["status"] = 500
     message["headers"] = [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]
     scope[_WITHHELD] = True
+
+
+def person_tag(scope: dict[str, Any], person_id: Any) -> bytes:
+    """Who is signed in, as the service worker needs to know it: the same tag for the same person, which
+    tells nothing about who it is (the app's secret is in it). When the tag of the answers changes, another
+    person signed in on this device, and the worker wipes what the one before kept there."""
+    secret = scope["litestar_app"].state.settings.secret_key.encode()
+    return hmac.new(secret, f"person:{person_id}".encode(), hashlib.sha256).hexdigest()[:24].encode()
 
 
 def _no_store(message: dict[str, Any]) -> None:
@@ -156,8 +167,10 @@ def request_finisher(session_scope_key: str) -> BeforeMessageSendHookHandler:
             await commit_or_roll_back(asgi_message, asgi_scope)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
-        if state.get("actor") is not None:
+        actor = state.get("actor")
+        if actor is not None:
             _no_store(message)
+            message.setdefault("headers", []).append((PERSON_HEADER, person_tag(scope, actor.id)))
         for cookie in state.get(STATE_SET_COOKIES, ()):
             message.setdefault("headers", []).append(cookie.to_encoded_header())
         db: AsyncSession | None = state.get(STATE_DB)

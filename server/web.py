@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import mimetypes
 import re
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 
 from server import i18n
 from server.domain.policy import NOTHING
+from server.domain.teamwork.model import LOCAL_TZ
 from server.transactions import STATE_RENDERED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +112,11 @@ def csrf_field(context: Context) -> Markup:
     )
 
 
+def clock_time() -> str:
+    """The time now in the gemeente ("14:05"): when a page kept on a device for reading was fetched."""
+    return dt.datetime.now(LOCAL_TZ).strftime("%H:%M")
+
+
 def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -128,6 +135,7 @@ def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
     env.globals["design_colour"] = manifest.colours.__getitem__
     env.globals["current_locale"] = i18n.current_locale.get
     env.globals["csrf"] = csrf_field
+    env.globals["clock_time"] = clock_time
     return JinjaTemplateEngine.from_environment(env)
 
 

@@ -102,6 +102,8 @@ class Action(enum.StrEnum):
     EVALUATION_READ = "evaluation.read"
     EVALUATION_MANAGE = "evaluation.manage"
     EVALUATION_INVITE = "evaluation.invite"
+    # Keep the household's pages on one's own device for a home visit ("beschikbaar voor huisbezoek").
+    VISIT_MARK = "visit.mark"
     # Not about one household.
     TASK_BOARD = "task_board"
     HOUSEHOLD_REGISTER = "household.register"
@@ -156,6 +158,7 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.BUDGET_APPROVE,
         Action.EVALUATION_READ,
         Action.EVALUATION_MANAGE,
+        Action.VISIT_MARK,
         Action.EVALUATION_INVITE,
     }
 )
@@ -264,6 +267,7 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
     Action.BUDGET_APPROVE: frozenset({Relation.TEAM_LEAD}),
     Action.EVALUATION_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
     Action.EVALUATION_MANAGE: frozenset({Relation.REGISSEUR}),
+    Action.VISIT_MARK: frozenset({Relation.REGISSEUR}),
     Action.EVALUATION_INVITE: frozenset({Relation.MEMBER}),
 }
 
@@ -430,6 +434,10 @@ class Can:
     @property
     def invite_to_evaluation(self) -> bool:
         return self(Action.EVALUATION_INVITE)
+
+    @property
+    def mark_for_visit(self) -> bool:
+        return self(Action.VISIT_MARK)
 
     @property
     def involved(self) -> InvolvedView:

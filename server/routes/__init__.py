@@ -19,6 +19,7 @@ from server.routes import (
     me,
     network,
     notifications,
+    offline,
     plan,
     public,
     ratings,
@@ -32,6 +33,7 @@ from server.routes import (
 
 ROUTE_HANDLERS: list[Any] = [
     *public.ROUTES,
+    *offline.ROUTES,
     *auth.ROUTES,
     *me.ROUTES,
     *notifications.ROUTES,

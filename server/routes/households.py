@@ -14,6 +14,7 @@ from server.auth import enrolment
 from server.domain import access_log, involvement, lifecycle, people, timeline
 from server.domain.errors import InvalidInput
 from server.domain.models import ReferralSource, Role, Trajectory, utcnow
+from server.domain.offline import service as offline
 from server.domain.people import MEMBER_ROWS, AlreadyRegistered, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
 from server.domain.teamwork import escalation as escalations
@@ -103,7 +104,10 @@ async def household_overview(
         "pages/households/overview.html",
         {
             "household": household,
-            "flash": flash(request, "ingetrokken"),
+            "flash": flash(request, "ingetrokken", "huisbezoek", "niet-bewaard"),
+            # "Beschikbaar voor huisbezoek": the regisseur keeps this household's pages on her devices.
+            "visit_marked": can.mark_for_visit
+            and await offline.is_marked(db_session, request.state.actor, household.id),
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",

@@ -15,7 +15,7 @@ from server.domain.demo_people import demo_people
 from server.domain.policy import PUBLIC
 from server.routes.deps import DbSession
 from server.views.presenters import demo_label
-from server.web import SERVICE_WORKER_PATH, StaticManifest, render
+from server.web import StaticManifest, render
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -67,16 +67,6 @@ async def static_file(request: Request[Any, Any, Any], path: FromPath[str]) -> F
     )
 
 
-@get("/sw.js", name="public.service_worker", opt={"policy": PUBLIC, "assets": True}, include_in_schema=False)
-async def service_worker() -> Response[bytes]:
-    # The worker must be re-checked on every visit so that a new version reaches people quickly.
-    return Response(
-        SERVICE_WORKER_PATH.read_bytes(),
-        media_type="text/javascript",
-        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
-    )
-
-
 @get(
     "/manifest.webmanifest",
     name="public.manifest",
@@ -112,4 +102,4 @@ async def web_manifest(request: Request[Any, Any, Any]) -> Response[dict[str, An
     return Response(body, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
 
 
-ROUTES = [start_page, live, ready, static_file, service_worker, web_manifest]
+ROUTES = [start_page, live, ready, static_file, web_manifest]

@@ -141,6 +141,8 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     Action.EVALUATION_READ: HOUSEHOLD_AND_REGISSEUR,
     Action.EVALUATION_MANAGE: REGISSEUR_OR_COVERING,
     Action.EVALUATION_INVITE: frozenset({MEMBER}),
+    # Issue 15: whoever does the regisseur's work keeps the household's pages for a home visit.
+    Action.VISIT_MARK: REGISSEUR_OR_COVERING,
 }
 
 SIGNED_IN_ROLES = frozenset(ROLES) - {ANONYMOUS}
@@ -210,6 +212,8 @@ PAGE_PARTS: dict[tuple[str, str], frozenset[str]] = {
     ("evaluation.view", "Alvast scores geven"): frozenset({MEMBER}),
     ("evaluation.view", "Iemand uitnodigen"): HOUSEHOLD_EXPECTED[Action.EVALUATION_INVITE],
     ("evaluation.view", "Evaluatie verzetten"): HOUSEHOLD_EXPECTED[Action.EVALUATION_MANAGE],
+    # "Beschikbaar voor huisbezoek": the regisseur (or who covers) keeps the household on her devices.
+    ("household.overview", "Beschikbaar maken voor huisbezoek"): HOUSEHOLD_EXPECTED[Action.VISIT_MARK],
 }
 
 # B belongs to A's team, so Karin leads it too: what the policy gives the team lead by that relation alone (a

@@ -179,7 +179,8 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "help.task": 10,
     "help.board": 6,
     # With the household's doorbraak (open, or the latest decision) for its regisseur.
-    "household.overview (as regisseur)": 15,
+    # With whether she keeps the household on her devices for a home visit.
+    "household.overview (as regisseur)": 16,
     "plan.view (as regisseur)": 9,
     "household.new": 1,
     "workspace.triage": 6,
@@ -236,7 +237,7 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "escalation.new": 8,
     "escalation.view": 10,
     "me.overview (as covering colleague)": 10,
-    "household.overview (as covering colleague)": 15,
+    "household.overview (as covering colleague)": 16,
     "recovery.list": 5,
     "admin.people": 5,
     "admin.people.link_show": 2,
@@ -264,6 +265,11 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "notifications.failed": 2,
     "volunteers.people.link_show": 2,
     "public.start": 0,
+    "offline.page": 0,
+    "offline.queued": 0,
+    "offline.kept_pages": 3,
+    # With her households that have an evaluation today (and one look per household she marked).
+    "offline.kept_pages (as regisseur)": 4,
     "auth.sign_in": 0,
     "auth.enrol": 4,
 }
@@ -468,6 +474,11 @@ VISITS: tuple[Visit, ...] = (
         before=Form("volunteers.people", "volunteers.people.link", params={"person_id": "volunteer_person"}),
     ),
     Visit("public.start", ANONYMOUS),
+    # Working offline: the pages the service worker shows without a connection, and the list of pages it keeps.
+    Visit("offline.page", ANONYMOUS),
+    Visit("offline.queued", ANONYMOUS),
+    Visit("offline.kept_pages"),
+    Visit("offline.kept_pages", REGISSEUR, "as regisseur"),
     Visit("auth.sign_in", ANONYMOUS),
     Visit("auth.enrol", ANONYMOUS),
 )

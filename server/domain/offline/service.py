@@ -43,8 +43,16 @@ KEEP_KEYS = dt.timedelta(days=30)
 DEVICE_CLOCK_SLACK = dt.timedelta(days=31)
 # The pages of one household kept for reading, and a household member's own start page.
 HOUSEHOLD_PAGES = ("plan", "scores", "netwerk")
+# The most households one person keeps for home visits (the latest marked): a day's visits, with room.
+MAX_VISIT_HOUSEHOLDS = 12
 # Who keeps a household's pages for a home visit: whoever does the regisseur's work on it.
 VISITING = frozenset({Relation.REGISSEUR, Relation.COVERING})
+
+
+@dataclass
+class VisitInput:
+    # "ja": keep the household's pages for a home visit; "nee": stop keeping them.
+    bewaren: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,10 @@ async def _visit_households(db: AsyncSession, actor: Actor) -> list[uuid.UUID]:
     the table but keeps nothing."""
     marked = list(
         await db.scalars(
-            select(VisitMark.household_id).where(VisitMark.person_id == actor.id).order_by(VisitMark.marked_at)
+            select(VisitMark.household_id)
+            .where(VisitMark.person_id == actor.id)
+            .order_by(VisitMark.marked_at.desc())
+            .limit(MAX_VISIT_HOUSEHOLDS)
         )
     )
     today = list(
@@ -177,20 +188,32 @@ async def _visit_households(db: AsyncSession, actor: Actor) -> list[uuid.UUID]:
         )
     )
     kept: list[uuid.UUID] = []
-    for household_id in dict.fromkeys([*marked, *today]):
+    for household_id in list(dict.fromkeys([*today, *marked]))[:MAX_VISIT_HOUSEHOLDS]:
         relations, _household = await relations_to_household(db, actor, household_id)
         if relations & VISITING:
             kept.append(household_id)
     return kept
 
 
-async def kept_pages(db: AsyncSession, actor: Actor) -> list[str]:
-    """The addresses of the pages this person may keep on the device, for reading without a connection."""
+@dataclass(frozen=True)
+class KeptPages:
+    """What the service worker keeps for this person: ``pages`` are fetched and kept at once; any other page
+    under one of ``households`` (a form to edit a goal, say) is kept once it was opened with a connection."""
+
+    pages: list[str]
+    households: list[str]
+
+
+async def kept_pages(db: AsyncSession, actor: Actor) -> KeptPages:
+    """The pages this person may keep on the device, for reading (and filling in) without a connection."""
     pages = ["/mijn"]
+    households: list[str] = []
     for household in await households_of_member(db, actor):
+        households.append(f"/huishoudens/{household.id}/")
         pages += [f"/huishoudens/{household.id}/{page}" for page in HOUSEHOLD_PAGES]
     if actor.is_professional:
         for household_id in await _visit_households(db, actor):
+            households.append(f"/huishoudens/{household_id}/")
             pages.append(f"/huishoudens/{household_id}")
             pages += [f"/huishoudens/{household_id}/{page}" for page in HOUSEHOLD_PAGES]
-    return list(dict.fromkeys(pages))
+    return KeptPages(list(dict.fromkeys(pages)), list(dict.fromkeys(households)))

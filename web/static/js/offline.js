@@ -1,0 +1,281 @@
+// Working without a connection, on the page's side. The service worker (sw.js) keeps a change made offline
+// and sends it later; this script shows it: "bewaard op dit apparaat, wordt verstuurd" where the change was
+// made, how many changes wait, and the changes that could not be made with "bekijken", "opnieuw proberen"
+// and "weggooien". The texts come from the page (base.html), translated as all others.
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+
+  var signOutConfirmed = false;
+
+  function texts() {
+    return document.querySelector("[data-offline]");
+  }
+
+  function text(name) {
+    var box = texts();
+    return (box && box.getAttribute("data-" + name)) || "";
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["x-csrftoken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // A question to the worker, answered through a port of its own.
+  function ask(message) {
+    var worker = navigator.serviceWorker.controller;
+    if (!worker) return Promise.resolve(null);
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        resolve(event.data);
+      };
+      message.csrf = csrfToken();
+      worker.postMessage(message, [channel.port2]);
+    });
+  }
+
+  // ---- What waits, and what could not be made ----
+
+  function showCount(summary) {
+    var line = document.querySelector("[data-queue-count]");
+    if (!line) return;
+    var count = summary.waiting || 0;
+    if (!count) {
+      line.classList.add("hidden");
+      line.textContent = "";
+      return;
+    }
+    var words = count === 1 ? text("one") : text("many").replace("{n}", String(count));
+    if (summary.signIn) words += " " + text("sign-in");
+    line.textContent = words;
+    line.classList.remove("hidden");
+  }
+
+  function button(label, className, onClick) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = className;
+    element.textContent = label;
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  function showProblems(summary) {
+    var box = document.querySelector("[data-queue-problems]");
+    var list = document.querySelector("[data-queue-problem-list]");
+    if (!box || !list) return;
+    var problems = summary.problems || [];
+    var hadFocus = list.contains(document.activeElement);
+    list.textContent = "";
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      var what = document.createElement("span");
+      what.textContent = (problem.label || text("change")) + ": " + (problem.status === "conflict" ? text("conflict") : text("refused"));
+      item.appendChild(what);
+      if (problem.page) {
+        var view = document.createElement("a");
+        view.href = "/offline/wachtrij/" + problem.id;
+        view.textContent = text("view");
+        item.appendChild(view);
+      }
+      if (problem.status !== "conflict") {
+        item.appendChild(button(text("retry"), "button button--secondary", function () {
+          ask({ type: "retry", id: problem.id }).then(render);
+        }));
+      }
+      item.appendChild(button(text("discard"), "link-button", function () {
+        ask({ type: "discard", id: problem.id }).then(render);
+      }));
+      list.appendChild(item);
+    });
+    box.classList.toggle("hidden", problems.length === 0);
+    // The button pressed is gone with the list: focus goes to the list's heading, not to nowhere.
+    if (hadFocus) {
+      var first = list.querySelector("button, a");
+      if (first) first.focus();
+      else document.getElementById("main").focus();
+    }
+  }
+
+  function render(summary) {
+    if (!summary) return;
+    showCount(summary);
+    showProblems(summary);
+  }
+
+  // A change sent after all: its mark on the page says so.
+  function markSent(id) {
+    document.querySelectorAll('[data-queued-id="' + id + '"]').forEach(function (mark) {
+      mark.textContent = text("sent");
+      mark.classList.add("pending-mark--sent");
+      mark.removeAttribute("data-queued-id");
+    });
+  }
+
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    var data = event.data || {};
+    if (data.type !== "onsplan-queue") return;
+    render(data);
+    if (data.sent) markSent(data.sent);
+  });
+
+  // Signed-in pages carry the texts; only then are the person's own pages kept. A page that changed what
+  // is kept (a household marked for a home visit) asks for them at once.
+  function hello() {
+    var signedIn = !!texts();
+    var refresh = !!document.querySelector("[data-offline-refresh]");
+    ask({ type: "hello", online: navigator.onLine && signedIn, refresh: refresh }).then(render);
+  }
+
+  // ---- A change kept on this device, shown where it was made ----
+
+  function newKey(form) {
+    var field = form.querySelector('input[name="_sleutel"]');
+    if (field && window.crypto && crypto.randomUUID) field.value = crypto.randomUUID();
+  }
+
+  function pendingMark(target, id) {
+    var mark = target.querySelector(".pending-mark");
+    if (!mark) {
+      mark = document.createElement("span");
+      mark.className = "pending-mark";
+      mark.setAttribute("role", "status");
+      (target.querySelector("form") || target).appendChild(mark);
+    }
+    mark.classList.remove("pending-mark--sent");
+    mark.setAttribute("data-queued-id", id);
+    mark.textContent = text("pending");
+  }
+
+  // The tick shows its new state at once; the form now does the opposite, as after a saved tick.
+  function flipTick(form) {
+    var done = form.querySelector('input[name="gedaan"]');
+    var tick = form.querySelector("button.tick");
+    if (!done || !tick) return;
+    var nowDone = done.value === "ja";
+    done.value = nowDone ? "nee" : "ja";
+    tick.textContent = tick.getAttribute(nowDone ? "data-label-undo" : "data-label-do");
+    tick.classList.toggle("button--secondary", nowDone);
+    var item = form.closest(".action");
+    if (item) item.classList.toggle("action--done", nowDone);
+  }
+
+  function pressScore(form, submitter) {
+    if (!submitter || submitter.name !== "score") return;
+    form.querySelectorAll('button[name="score"]').forEach(function (score) {
+      if (score.classList.contains("score")) score.setAttribute("aria-pressed", score === submitter ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var element = event.detail.elt;
+    var labelled = element && element.closest ? element.closest("[data-offline-label]") : null;
+    if (labelled) event.detail.headers["x-onsplan-label"] = encodeURIComponent(labelled.getAttribute("data-offline-label"));
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr) return;
+    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    var queued = xhr.getResponseHeader("x-onsplan-queued");
+    if (queued && xhr.status === 202 && form) {
+      if (form.querySelector("button.tick")) flipTick(form);
+      var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+      pressScore(form, trigger && trigger.submitter);
+      newKey(form);
+      pendingMark(event.detail.target || form, queued);
+    } else if (xhr.getResponseHeader("x-onsplan-offline") && form) {
+      var mark = form.querySelector(".pending-mark") || document.createElement("span");
+      mark.className = "pending-mark";
+      mark.setAttribute("role", "status");
+      mark.textContent = text("no-connection");
+      form.appendChild(mark);
+    }
+  });
+
+  // ---- Sign-out: changes that were not sent are shown first ----
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-sign-out") || signOutConfirmed) return;
+      if (!navigator.serviceWorker.controller) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      ask({ type: "replay" }).then(function (summary) {
+        var left = summary ? summary.waiting + (summary.problems || []).length : 0;
+        if (!left) {
+          signOutConfirmed = true;
+          form.requestSubmit();
+          return;
+        }
+        var warning = document.querySelector("[data-sign-out-warning]");
+        var line = document.querySelector("[data-sign-out-text]");
+        line.textContent = line.getAttribute("data-template").replace("{n}", String(left));
+        warning.classList.remove("hidden");
+        warning.querySelector("[data-sign-out-cancel]").focus();
+      });
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest("[data-sign-out-cancel]")) {
+      document.querySelector("[data-sign-out-warning]").classList.add("hidden");
+      document.getElementById("main").focus();
+    } else if (target.closest("[data-sign-out-anyway]")) {
+      var form = document.querySelector("form[data-sign-out]");
+      ask({ type: "wipe" }).then(function () {
+        signOutConfirmed = true;
+        if (form) form.requestSubmit();
+      });
+    } else if (target.closest("[data-offline-back]") && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
+  // ---- The offline page: what can be read on this device ----
+
+  function listKeptPages() {
+    var list = document.querySelector("[data-offline-page-list]");
+    if (!list) return;
+    ask({ type: "pages" }).then(function (pages) {
+      list.textContent = "";
+      (pages || []).forEach(function (page) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = page.url;
+        link.textContent = page.title.replace(/ · Ons Plan$/, "");
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      var none = document.querySelector("[data-offline-none]");
+      if (none) none.classList.toggle("hidden", !!(pages && pages.length));
+    });
+  }
+
+  function start() {
+    hello();
+    listKeptPages();
+  }
+
+  window.addEventListener("online", function () {
+    ask({ type: "replay" }).then(render);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.elt === document.body) start();
+  });
+  navigator.serviceWorker.ready.then(function () {
+    if (navigator.serviceWorker.controller) start();
+    else navigator.serviceWorker.addEventListener("controllerchange", start, { once: true });
+  });
+})();
