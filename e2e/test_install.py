@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TABLET
 from e2e.helpers import check_a11y, page_problems, visit, watch_page
 
 # A beforeinstallprompt as Chromium sends it, minus the browser's dialog: prompt() is counted instead.
@@ -28,10 +28,12 @@ OFFER_INSTALLATION = """outcome => {
 }"""
 
 
-@pytest.fixture
-def profile_context(playwright: Playwright, base_url: str, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A tablet context with a profile on disk: Chromium offers no installation in an incognito context,
-    and every ``browser.new_context()`` is one ("in-incognito")."""
+@pytest.fixture(params=["tablet", "phone"])
+def profile_context(
+    playwright: Playwright, base_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[BrowserContext]:
+    """A tablet or phone context with a profile on disk: Chromium offers no installation in an incognito
+    context, and every ``browser.new_context()`` is one ("in-incognito")."""
     context = playwright.chromium.launch_persistent_context(
         tmp_path / "profile",
         executable_path=CHROMIUM,
@@ -39,7 +41,7 @@ def profile_context(playwright: Playwright, base_url: str, tmp_path: Path) -> It
         args=CHROMIUM_ARGS,
         base_url=base_url,
         bypass_csp=True,  # for axe-core only, as in the shared fixtures
-        **TABLET,
+        **(TABLET if request.param == "tablet" else PHONE),
     )
     context.set_default_timeout(10_000)
     yield context
