@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server.config import Settings
 from server.domain.models import PROFESSIONAL_ROLES, Municipality, Person, WebSession, utcnow
 from server.domain.notifications.queries import unread_count
+from server.domain.offline import service as offline
 
 log = logging.getLogger("onsplan.sessions")
 
@@ -147,14 +148,16 @@ async def purge_expired(db: AsyncSession, settings: Settings) -> int:
 
 
 async def purge_regularly(engine: AsyncEngine, settings: Settings) -> None:
-    """Remove ended sessions now and then every ``PURGE_INTERVAL``, for as long as the process runs. Each
-    process does it; a second purge of the same moment finds nothing left to remove."""
+    """Remove ended sessions (and the keys of forms sent long ago, with their answers) now and then every
+    ``PURGE_INTERVAL``, for as long as the process runs. Each process does it; a second purge of the same
+    moment finds nothing left to remove."""
     while True:
         try:
             async with AsyncSession(engine) as db, db.begin():
                 removed = await purge_expired(db, settings)
-            if removed:
-                log.info("ended sessions removed", extra={"fields": {"sessions": removed}})
+                keys = await offline.forget_old_keys(db)
+            if removed or keys:
+                log.info("ended sessions removed", extra={"fields": {"sessions": removed, "form_keys": keys}})
         except Exception:
             log.exception("ended sessions could not be removed; trying again later")
         await asyncio.sleep(PURGE_INTERVAL.total_seconds())
