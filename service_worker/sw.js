@@ -303,22 +303,32 @@ async function keepChange(request, body) {
   return id;
 }
 
+function noConnection(request) {
+  if (isFragment(request)) return new Response(null, { status: 503, headers: { "hx-reswap": "none", "x-onsplan-offline": "1" } });
+  return offlinePage(503);
+}
+
+async function sent(request) {
+  const response = await fetch(request);
+  await notePerson(response.clone());
+  return response;
+}
+
 async function change(request) {
-  const body = await request.clone().text();
   const url = new URL(request.url);
-  const offlineForm = isOfflineForm(url) && body.includes("_sleutel=");
+  // Other forms need the connection: without it they say so, and nothing is kept.
+  if (!isOfflineForm(url)) return sent(request).catch(() => noConnection(request));
+  const body = await request.clone().text();
+  if (!body.includes("_sleutel=")) return sent(request).catch(() => noConnection(request));
   // A change may not overtake one that waits: it joins the queue behind it, and the queue is sent now.
-  if (offlineForm && (await waiting()).length) {
+  if ((await waiting()).length) {
     const id = await keepChange(request, body);
     replay().catch(() => undefined);
     return queuedAnswer(request, id);
   }
   try {
-    const response = await withTimeout(fetch(request), offlineForm ? CHANGE_TIMEOUT_MS : 60000);
-    await notePerson(response.clone());
-    return response;
+    return await withTimeout(sent(request), CHANGE_TIMEOUT_MS);
   } catch (error) {
-    if (!offlineForm) return isFragment(request) ? new Response(null, { status: 503, headers: { "hx-reswap": "none", "x-onsplan-offline": "1" } }) : offlinePage(503);
     const id = await keepChange(request, body);
     return queuedAnswer(request, id);
   }
