@@ -482,6 +482,8 @@ self.addEventListener("message", (event) => {
       await queue.remove(data.id);
       await announce();
       reply(await summary());
+    } else if (data.type === "unsent") {
+      reply((await queue.all()).length);
     } else if (data.type === "pages") {
       reply(await keptPageList());
     } else if (data.type === "wipe") {

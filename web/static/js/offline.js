@@ -263,9 +263,21 @@
     });
   }
 
+  // Signed out: changes someone made here and did not send yet are not thrown away unseen.
+  function showQueuedElsewhere() {
+    var line = document.querySelector("[data-queue-elsewhere]");
+    if (!line) return;
+    ask({ type: "unsent" }).then(function (count) {
+      if (!count) return;
+      line.textContent = line.getAttribute("data-template").replace("{n}", String(count));
+      line.classList.remove("hidden");
+    });
+  }
+
   function start() {
     hello();
     listKeptPages();
+    showQueuedElsewhere();
   }
 
   window.addEventListener("online", function () {
