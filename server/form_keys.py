@@ -50,7 +50,8 @@ async def _key_of(request: Request[Any, Any, Any]) -> str:
     key = form.get(FORM_KEY_FIELD)
     if key is None or isinstance(key, UploadFile):
         return ""
-    if not offline.KEY_PATTERN.match(str(key)):
+    # The whole value: a ``$`` alone lets a key with a newline after it through.
+    if not offline.KEY_PATTERN.fullmatch(str(key)):
         return "-"
     values = sorted(
         (name, value if isinstance(value, str) else f"<{value.filename}>")

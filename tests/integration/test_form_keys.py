@@ -495,7 +495,7 @@ async def test_the_device_time_of_a_change_is_stored_beside_the_server_time(
 # --------------------------------------------------------------------------------------------------------
 
 
-NOT_OURS = ("x", "a" * 200, "", "drie woorden hier, en meer", "a" * 65, "sleutel/../../x" * 2)
+NOT_OURS = ("x", "a" * 200, "", "drie woorden hier, en meer", "a" * 65, "a" * 22 + "\n", "sleutel/../../x" * 2)
 
 
 async def test_a_key_that_is_not_ours_is_refused_in_dutch_and_changes_nothing(
