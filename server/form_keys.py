@@ -86,9 +86,11 @@ async def apply_once(request: Request[Any, Any, Any]) -> Response[Any] | None:
     if earlier.answer is None:
         # Stored without its answer (a key from before answers were kept): the change is in, nothing to redo.
         return Response(b"", status_code=204, headers={REPEAT_HEADER: "1"})
-    # The first answer may show household data again: it is logged as any other answer that shows it.
-    request.state[STATE_RENDERED] = True
     answer = earlier.answer
+    # The first answer may show household data again: it is logged as any other answer that shows it. A
+    # redirect shows nothing, and was not logged the first time either.
+    if answer.body:
+        request.state[STATE_RENDERED] = True
     return Response(answer.body, status_code=answer.status_code, headers={**answer.headers, REPEAT_HEADER: "1"})
 
 

@@ -556,3 +556,21 @@ async def test_the_first_answer_shown_again_to_a_regisseur_is_logged_like_the_fi
     again = await send(client, form, {"gedaan": "ja"}, htmx=True)
     assert_same_answer(first, again)
     assert await looks_of(db, regisseur) == [*after_first, look]
+
+
+async def test_a_redirect_given_again_is_no_look_as_the_first_was_none(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    plan = await a_plan(client, db, submit)
+    regisseur = plan.world.regisseur.id
+    client.cookies.clear()
+    await signed_in_as(client, db, plan.world.regisseur)
+    form = await form_on(client, plan.page, plan.tick)
+    before = await looks_of(db, regisseur)
+
+    first = await send(client, form, {"gedaan": "ja"})
+    assert first.status_code == 303
+    assert await looks_of(db, regisseur) == before
+    again = await send(client, form, {"gedaan": "ja"})
+    assert_same_answer(first, again)
+    assert await looks_of(db, regisseur) == before
