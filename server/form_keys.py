@@ -115,5 +115,12 @@ async def keep_first_answer(response: Response[Any]) -> Response[Any]:
             headers[name] = raw_value.decode("latin-1")
     body = rendered.body if isinstance(rendered.body, bytes) else bytes(rendered.body)
     await offline.keep_answer(state[STATE_DB], key, offline.Answer(rendered.status_code, headers, body))
-    # The content type is among the headers; Litestar adds a type only where there is none.
-    return Response(body, status_code=rendered.status_code, headers=headers)
+    # The content type is among the headers; Litestar adds a type only where there is none. Cookies and work
+    # after the answer belong to this answer only: they go along now, and are not given again with a repeat.
+    return Response(
+        body,
+        status_code=rendered.status_code,
+        headers=headers,
+        cookies=response.cookies,
+        background=response.background,
+    )

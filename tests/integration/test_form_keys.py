@@ -574,3 +574,22 @@ async def test_a_redirect_given_again_is_no_look_as_the_first_was_none(
     again = await send(client, form, {"gedaan": "ja"})
     assert_same_answer(first, again)
     assert await looks_of(db, regisseur) == before
+
+
+# --------------------------------------------------------------------------------------------------------
+# The first answer is the handler's whole answer
+# --------------------------------------------------------------------------------------------------------
+
+
+async def test_a_change_whose_answer_sets_cookies_keeps_them_with_a_key(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    """Signing out answers with a new session cookie; sent with a key (as a form kept on a device would be),
+    the browser still gets it, and is signed out."""
+    plan = await a_plan(client, db, submit)
+    signed_in = client.cookies["onsplan_session"]
+    out = await submit("/mijn", "/uitloggen", {"_sleutel": str(uuid.uuid4())}, hostile=True)
+    assert out.status_code == 303
+    assert "onsplan_session" in " ".join(out.headers.get_list("set-cookie"))
+    assert client.cookies["onsplan_session"] != signed_in
+    assert (await client.get(plan.page, follow_redirects=False)).status_code == 303
