@@ -39,7 +39,7 @@ async def test_a_household_member_keeps_her_own_plan_scores_and_network_map_only
     other, _ = await make_household(db, world.regisseur, name="Jansen", adults=("Piet",))
     await signed_in_as(client, db, sanne)
     pages = await kept(client)
-    assert set(pages["pages"]) == {"/mijn"} | household_pages(household.id)
+    assert set(pages["pages"]) == {"/mijn", f"/huishoudens/{household.id}"} | household_pages(household.id)
     assert pages["households"] == [f"/huishoudens/{household.id}/"]
     assert str(other.id) not in str(pages)
 

@@ -8,7 +8,7 @@ of changing anything again. A change that failed (an error, a refusal) stored no
 sending it again tries again.
 
 **Pages kept for reading.** ``kept_pages`` lists the pages the signed-in person may keep on their device:
-for a household member their start page, plan, scores and network map; for a regisseur (or a colleague
+for a household member their start page, the household's page, plan, scores and network map; for a regisseur (or a colleague
 covering for her) the same pages of the households she marked "beschikbaar voor huisbezoek" and of those
 with an evaluation today. The service worker keeps exactly these and drops the rest.
 """
@@ -210,6 +210,7 @@ async def kept_pages(db: AsyncSession, actor: Actor) -> KeptPages:
     households: list[str] = []
     for household in await households_of_member(db, actor):
         households.append(f"/huishoudens/{household.id}/")
+        pages.append(f"/huishoudens/{household.id}")
         pages += [f"/huishoudens/{household.id}/{page}" for page in HOUSEHOLD_PAGES]
     if actor.is_professional:
         for household_id in await _visit_households(db, actor):
