@@ -39,6 +39,12 @@
     });
   }
 
+  // A sentence with a number in it: its own words for one, the template with {n} for more.
+  function counted(element, count) {
+    if (count === 1 && element.hasAttribute("data-template-one")) return element.getAttribute("data-template-one");
+    return element.getAttribute("data-template").replace("{n}", String(count));
+  }
+
   // ---- What waits, and what could not be made ----
 
   function showCount(summary) {
@@ -217,7 +223,7 @@
         }
         var warning = document.querySelector("[data-sign-out-warning]");
         var line = document.querySelector("[data-sign-out-text]");
-        line.textContent = line.getAttribute("data-template").replace("{n}", String(left));
+        line.textContent = counted(line, left);
         warning.classList.remove("hidden");
         warning.querySelector("[data-sign-out-cancel]").focus();
       });
@@ -269,7 +275,7 @@
     if (!line) return;
     ask({ type: "unsent" }).then(function (count) {
       if (!count) return;
-      line.textContent = line.getAttribute("data-template").replace("{n}", String(count));
+      line.textContent = counted(line, count);
       line.classList.remove("hidden");
     });
   }
