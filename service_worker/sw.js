@@ -275,6 +275,20 @@ function keptHeaders(request) {
   return headers;
 }
 
+// Where "Terug" leads after a form was kept: the page the form was on, or for a form of its own (a goal
+// or an action to edit or add) the plan it belongs to.
+function backFrom(request) {
+  let from;
+  try {
+    from = new URL(request.headers.get("hx-current-url") || request.referrer || "/mijn", self.location.origin);
+  } catch (error) {
+    return "/mijn";
+  }
+  if (from.origin !== self.location.origin) return "/mijn";
+  const plan = from.pathname.match(/^(\/huishoudens\/[0-9a-f-]+\/plan)\/.+/);
+  return plan ? plan[1] : from.pathname;
+}
+
 async function queuedAnswer(request, id) {
   const headers = { "x-onsplan-queued": String(id), "hx-push-url": "false" };
   if (isFragment(request)) {
@@ -282,7 +296,7 @@ async function queuedAnswer(request, id) {
     return new Response(null, { status: 202, headers: { ...headers, "hx-reswap": "none" } });
   }
   const cached = await caches.match(QUEUED_PAGE, { cacheName: SHELL_CACHE, ignoreVary: true });
-  const html = cached ? await cached.text() : "";
+  const html = (cached ? await cached.text() : "").replace('href="/mijn" data-offline-back', `href="${backFrom(request)}" data-offline-back`);
   return new Response(html, { status: 200, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 

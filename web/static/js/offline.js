@@ -243,9 +243,6 @@
         signOutConfirmed = true;
         if (form) form.requestSubmit();
       });
-    } else if (target.closest("[data-offline-back]") && window.history.length > 1) {
-      event.preventDefault();
-      window.history.back();
     }
   });
 
