@@ -191,10 +191,13 @@ async function offlinePage(status) {
 async function page(request) {
   const fetching = fetch(request);
   // A slow answer that comes after all still refreshes the copy on the device.
+  // Both copies are taken at once: the answer itself goes to the page, which reads its body, and a copy
+  // taken after that fails.
   fetching
-    .then(async (response) => {
-      await notePerson(response.clone());
-      await keepIfOwn(request.url, response.clone());
+    .then((response) => {
+      const forPerson = response.clone();
+      const forDevice = response.clone();
+      return notePerson(forPerson).then(() => keepIfOwn(request.url, forDevice));
     })
     .catch(() => undefined);
   try {
@@ -300,6 +303,17 @@ async function queuedAnswer(request, id) {
   return new Response(html, { status: 200, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 
+// What the change was about, as the page names it ("Afvinken: ..."): offline.js sends it percent-encoded,
+// as a header holds Latin-1 only.
+function labelOf(request) {
+  const raw = request.headers.get("x-onsplan-label") || "";
+  try {
+    return decodeURIComponent(raw);
+  } catch (error) {
+    return raw;
+  }
+}
+
 async function keepChange(request, body) {
   const entry = {
     person: await meta.get("person"),
@@ -307,7 +321,7 @@ async function keepChange(request, body) {
     method: request.method,
     body,
     headers: keptHeaders(request),
-    label: request.headers.get("x-onsplan-label") || "",
+    label: labelOf(request),
     deviceTime: new Date().toISOString(),
     status: "wacht",
   };
