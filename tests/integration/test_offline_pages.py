@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.models import Trajectory
+from server.domain.offline.service import MAX_VISIT_HOUSEHOLDS
 from server.domain.teamwork.model import cover_day
 from server.domain.workspace import evaluation as evaluations
 from tests.factories import make_household, make_world, signed_in_as
@@ -94,6 +95,39 @@ async def test_a_household_handed_over_is_no_longer_kept_and_one_with_an_evaluat
     pages = set((await kept(client))["pages"])
     assert household_pages(visited_today.id) <= pages
     assert not any(str(handed_over.id) in page for page in pages)
+
+
+async def test_a_household_page_says_it_is_on_her_device_only_while_it_is_among_those_kept(
+    client: AsyncTestClient[Litestar], db: AsyncSession
+) -> None:
+    """Her devices keep the households she marked last; marking one more lets the oldest go, and that one's
+    page offers to keep it again instead of saying it is kept. A visit planned today comes on top."""
+    world = await make_world(db)
+    households = [
+        (await make_household(db, world.regisseur, name=f"Gezin {n}", adults=(f"Volwassene {n}",), children=0))[0]
+        for n in range(MAX_VISIT_HOUSEHOLDS + 1)
+    ]
+    await signed_in_as(client, db, world.regisseur)
+    for household in households:
+        overview = await client.get(f"/huishoudens/{household.id}")
+        marked = await send(client, find_form(overview, button="Beschikbaar maken voor huisbezoek"))
+        assert marked.status_code == 303
+
+    oldest, *latest = households
+    assert set((await kept(client))["households"]) == {f"/huishoudens/{h.id}/" for h in latest}
+    page = await client.get(f"/huishoudens/{oldest.id}")
+    assert "staan op je apparaat" not in page.text
+    assert find_form(page, button="Beschikbaar maken voor huisbezoek")
+    for household in (latest[0], latest[-1]):
+        page = await client.get(f"/huishoudens/{household.id}")
+        assert "staan op je apparaat" in page.text
+        assert find_form(page, button="Niet meer op mijn apparaat bewaren")
+
+    trajectory = await db.scalar(select(Trajectory).where(Trajectory.household_id == oldest.id))
+    assert trajectory is not None
+    await evaluations.plan_evaluation(db, trajectory, world.regisseur, cover_day(), announce=False)
+    await db.commit()
+    assert set((await kept(client))["households"]) == {f"/huishoudens/{h.id}/" for h in households}
 
 
 async def test_answers_name_the_signed_in_person_by_a_tag_that_tells_nothing_about_them(

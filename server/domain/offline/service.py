@@ -8,9 +8,9 @@ of changing anything again. A change that failed (an error, a refusal) stored no
 sending it again tries again.
 
 **Pages kept for reading.** ``kept_pages`` lists the pages the signed-in person may keep on their device:
-for a household member their start page, the household's page, plan, scores and network map; for a regisseur (or a colleague
-covering for her) the same pages of the households she marked "beschikbaar voor huisbezoek" and of those
-with an evaluation today. The service worker keeps exactly these and drops the rest.
+for a household member their start page, the household's page, plan, scores and network map; for a
+regisseur (or a colleague covering for her) the same pages of the households she marked "beschikbaar voor
+huisbezoek" and of those with an evaluation today. The service worker keeps exactly these and drops the rest.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ KEEP_KEYS = dt.timedelta(days=30)
 DEVICE_CLOCK_SLACK = dt.timedelta(days=31)
 # The pages of one household kept for reading, and a household member's own start page.
 HOUSEHOLD_PAGES = ("plan", "scores", "netwerk")
-# The most households one person keeps for home visits (the latest marked): a day's visits, with room.
+# The most households one person keeps marked for home visits (the latest marked), and the most with an
+# evaluation today on top of those: a day's visits, with room.
 MAX_VISIT_HOUSEHOLDS = 12
 # Who keeps a household's pages for a home visit: whoever does the regisseur's work on it.
 VISITING = frozenset({Relation.REGISSEUR, Relation.COVERING})
@@ -154,19 +155,31 @@ async def is_marked(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> 
 
 async def mark_for_visit(db: AsyncSession, actor: Actor, household_id: uuid.UUID, *, keep: bool) -> None:
     """Mark (or unmark) a household as "beschikbaar voor huisbezoek" for this person: its pages are kept on
-    her devices. Marking twice is marking once."""
+    her devices. Marking twice is marking once.
+
+    Her devices keep the latest ``MAX_VISIT_HOUSEHOLDS`` marked; a mark older than those is removed, so that
+    a household's page never says it is on her device when it is not."""
     existing = await db.scalar(
         select(VisitMark).where(VisitMark.person_id == actor.id, VisitMark.household_id == household_id)
     )
     if keep and existing is None:
         db.add(VisitMark(person_id=actor.id, household_id=household_id, marked_at=utcnow()))
+        await db.flush()
+        older = (
+            select(VisitMark.id)
+            .where(VisitMark.person_id == actor.id)
+            .order_by(VisitMark.marked_at.desc(), VisitMark.id)
+            .offset(MAX_VISIT_HOUSEHOLDS)
+        )
+        await db.execute(delete(VisitMark).where(VisitMark.id.in_(older)))
     elif not keep and existing is not None:
         await db.delete(existing)
 
 
 async def _visit_households(db: AsyncSession, actor: Actor) -> list[uuid.UUID]:
     """The households this professional keeps for a visit and still does the regisseur's work on: marked
-    ones, and her own with an evaluation today. A mark of a household handed over to a colleague stays in
+    ones, and her own with an evaluation today (those come on top of the marked ones: a visit planned today
+    pushes no marked household off her device). A mark of a household handed over to a colleague stays in
     the table but keeps nothing."""
     marked = list(
         await db.scalars(
@@ -185,10 +198,11 @@ async def _visit_households(db: AsyncSession, actor: Actor) -> list[uuid.UUID]:
                 Evaluation.status == EvaluationStatus.GEPLAND,
                 Evaluation.planned_on == cover_day(),
             )
+            .limit(MAX_VISIT_HOUSEHOLDS)
         )
     )
     kept: list[uuid.UUID] = []
-    for household_id in list(dict.fromkeys([*today, *marked]))[:MAX_VISIT_HOUSEHOLDS]:
+    for household_id in dict.fromkeys([*today, *marked]):
         relations, _household = await relations_to_household(db, actor, household_id)
         if relations & VISITING:
             kept.append(household_id)
