@@ -35,8 +35,11 @@ STATE_REPEAT = "form_key_repeat"
 _NOT_VALUES = frozenset({"_csrf_token"})
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-# The headers of an answer that matter when it is given again; the rest is made anew for every answer.
-_KEPT_HEADERS = frozenset({"location", "vary", "hx-push-url", "hx-redirect", "hx-trigger", "hx-reswap", "hx-retarget"})
+# The headers of an answer that matter when it is given again; the rest is made anew for every answer. Every
+# header htmx reads (``HX-Trigger-After-Settle``, ``HX-Refresh``, ...) is one of them: a list of some would drop
+# the others from every answer to a form with a key, the first one too.
+_KEPT_HEADERS = frozenset({"location", "vary", "content-type"})
+_HTMX_HEADERS = "hx-"
 
 
 async def _key_of(request: Request[Any, Any, Any]) -> str:
@@ -111,7 +114,7 @@ async def keep_first_answer(response: Response[Any]) -> Response[Any]:
     headers: dict[str, str] = {}
     for raw_name, raw_value in rendered.encode_headers():
         name = raw_name.decode("latin-1").lower()
-        if name in _KEPT_HEADERS or name == "content-type":
+        if name in _KEPT_HEADERS or name.startswith(_HTMX_HEADERS):
             headers[name] = raw_value.decode("latin-1")
     body = rendered.body if isinstance(rendered.body, bytes) else bytes(rendered.body)
     await offline.keep_answer(state[STATE_DB], key, offline.Answer(rendered.status_code, headers, body))

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from litestar import Litestar
+from litestar import Litestar, Response, post
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,7 @@ from server.domain.models import AccessLogEntry, Person, TimelineEvent, utcnow
 from server.domain.offline import service as offline
 from server.domain.offline.model import FormSubmission
 from server.domain.plan.model import ActionStatus, Goal, PlanAction
+from server.domain.policy import Action
 from server.domain.ratings.model import Assessment, Rating
 from tests.conftest import BACKEND, TEST_ORIGIN, csrf_from
 from tests.factories import World, signed_in_as
@@ -593,3 +594,31 @@ async def test_a_change_whose_answer_sets_cookies_keeps_them_with_a_key(
     assert "onsplan_session" in " ".join(out.headers.get_list("set-cookie"))
     assert client.cookies["onsplan_session"] != signed_in
     assert (await client.get(plan.page, follow_redirects=False)).status_code == 303
+
+
+async def test_what_an_answer_asks_of_htmx_reaches_the_page_with_a_key_the_first_time_and_again(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any, app: Litestar
+) -> None:
+    """A change whose answer asks htmx for more than a swap (an event after settling, a full refresh) keeps
+    asking it with a key, however the header is named."""
+
+    @post("/proef/met-sleutel", opt={"policy": Action.SIGNED_IN}, status_code=200)
+    async def answer_for_htmx() -> Response[str]:
+        headers = {"HX-Trigger-After-Settle": "bewaard", "HX-Refresh": "true", "HX-Replace-Url": "/mijn"}
+        return Response("<p>Bewaard</p>", media_type="text/html", headers=headers)
+
+    app.register(answer_for_htmx)
+    plan = await a_plan(client, db, submit)
+    token = csrf_from((await client.get(plan.page)).text)
+    body = urlencode({"_csrf_token": token, "_sleutel": str(uuid.uuid4()), "tekst": "ja"})
+    headers = {"content-type": FORM_CONTENT, "hx-request": "true"}
+
+    first = await client.post("/proef/met-sleutel", content=body, headers=headers)
+    again = await client.post("/proef/met-sleutel", content=body, headers=headers)
+
+    assert first.status_code == 200 and first.text == "<p>Bewaard</p>"
+    assert_same_answer(first, again)
+    for answer in (first, again):
+        assert answer.headers.get("hx-trigger-after-settle") == "bewaard"
+        assert answer.headers.get("hx-refresh") == "true"
+        assert answer.headers.get("hx-replace-url") == "/mijn"
