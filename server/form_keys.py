@@ -70,7 +70,7 @@ async def apply_once(request: Request[Any, Any, Any]) -> Response[Any] | None:
     if not key:
         return None
     if key == "-":
-        return _refused(request, 400, _("Dit formulier is niet goed verstuurd. Laad de pagina opnieuw."))
+        return error_response(request, 400, _("Dit formulier is niet goed verstuurd. Laad de pagina opnieuw."))
     db: AsyncSession = request.state[STATE_DB]
     earlier = await offline.claim(
         db,
@@ -85,9 +85,10 @@ async def apply_once(request: Request[Any, Any, Any]) -> Response[Any] | None:
         return None
     request.state[STATE_REPEAT] = True
     if earlier.person_id != request.state.actor.id:
-        return _refused(request, 409, _("Dit formulier is al eens verstuurd. Laad de pagina opnieuw."))
+        return error_response(request, 409, _("Dit formulier is al eens verstuurd. Laad de pagina opnieuw."))
     if earlier.answer is None:
-        # Stored without its answer (a key from before answers were kept): the change is in, nothing to redo.
+        # Taken, and committed without an answer: the change was answered by an exception handler instead of
+        # its handler (only a redirect to sign in is below 400), so the after-request hook kept nothing.
         return Response(b"", status_code=204, headers={REPEAT_HEADER: "1"})
     answer = earlier.answer
     # The first answer may show household data again: it is logged as any other answer that shows it. A
@@ -95,10 +96,6 @@ async def apply_once(request: Request[Any, Any, Any]) -> Response[Any] | None:
     if answer.body:
         request.state[STATE_RENDERED] = True
     return Response(answer.body, status_code=answer.status_code, headers={**answer.headers, REPEAT_HEADER: "1"})
-
-
-def _refused(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
-    return error_response(request, status, message)
 
 
 async def keep_first_answer(response: Response[Any]) -> Response[Any]:

@@ -65,10 +65,9 @@ class Answer:
 
 @dataclass(frozen=True)
 class Earlier:
-    """A key that was used before: by whom, for which form, and the answer it got (None: not stored)."""
+    """A key that was used before: by whom, and the answer it got (None: not stored)."""
 
     person_id: uuid.UUID
-    path: str
     answer: Answer | None
 
 
@@ -124,7 +123,7 @@ async def claim(
     answer = None
     if row.status_code is not None:
         answer = Answer(row.status_code, dict(row.headers), row.body)
-    return Earlier(row.person_id, row.path, answer)
+    return Earlier(row.person_id, answer)
 
 
 async def keep_answer(db: AsyncSession, key: str, answer: Answer) -> None:
