@@ -381,7 +381,7 @@ def test_a_regisseur_reads_and_writes_on_a_home_visit_without_internet(
         (home, "De Vries"),
         (f"{home}/plan", "Plan van De Vries"),
         (f"{home}/scores", "Scores van De Vries"),
-        (f"{home}/netwerk", "Netwerkkaart"),
+        (f"{home}/netwerk", "Netwerkkaart van De Vries"),
     ):
         expect(readable.locator(f'a[href="{path}"]')).to_have_text(title)
     expect(readable.locator(f'a[href="{home}/evaluaties"]')).to_have_count(0)
