@@ -173,9 +173,20 @@ async function keepIfOwn(url, response) {
   await cache.put(pageKey(url), response);
 }
 
+// A key for a form that was never sent: 16 random bytes in base64url, as the server makes them.
+function newFormKey() {
+  const bytes = self.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 // A copy shown from the device says so, with the time it was fetched (the server wrote that time into it).
+// Its forms get keys never used: the copy is the page as it was fetched, and a form sent from that page
+// already counted under its key, so a tap on the copy with the same key and values would be taken for that
+// earlier one (the server answers a key once) and be lost.
 async function shownFromDevice(cached) {
-  const html = (await cached.text()).replace("data-offline-copy hidden", "data-offline-copy");
+  const html = (await cached.text())
+    .replace("data-offline-copy hidden", "data-offline-copy")
+    .replace(/(name="_sleutel" value=")[^"]*"/g, (match, start) => `${start}${newFormKey()}"`);
   return new Response(html, { status: 200, headers: { "content-type": "text/html; charset=utf-8", "x-onsplan-from-device": "1" } });
 }
 
