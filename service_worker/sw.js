@@ -399,7 +399,9 @@ function replay() {
   replaying = (async () => {
     const person = await meta.get("person");
     const csrf = await meta.get("csrf");
-    for (const entry of await waiting()) {
+    // The oldest that waits, read again after each: a change kept while this runs (it joins the queue
+    // because this one waits) goes along, rather than waiting for the next start or "online" while online.
+    for (let entry = (await waiting())[0]; entry; entry = (await waiting())[0]) {
       let response;
       try {
         response = await fetch(entry.url, {
