@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.offline import service as offline
 from server.errors import error_response
 from server.i18n import gettext as _
-from server.transactions import STATE_DB, STATE_RENDERED, current_scope
+from server.transactions import PERSON_HEADER, STATE_DB, STATE_RENDERED, current_scope, person_tag
 from server.web import FORM_KEY_FIELD
 
 DEVICE_TIME_HEADER = "x-device-time"
@@ -71,6 +71,11 @@ async def apply_once(request: Request[Any, Any, Any]) -> Response[Any] | None:
         return None
     if key == "-":
         return error_response(request, 400, _("Dit formulier is niet goed verstuurd. Laad de pagina opnieuw."))
+    # A change kept on a device is sent for the person who made it; someone else signed in since with this
+    # browser does not make it theirs.
+    maker = request.headers.get(PERSON_HEADER.decode())
+    if maker is not None and maker.encode() != person_tag(request.scope, request.state.actor.id):
+        return error_response(request, 409, _("Deze wijziging is gemaakt door iemand anders op dit apparaat."))
     db: AsyncSession = request.state[STATE_DB]
     earlier = await offline.claim(
         db,

@@ -22,6 +22,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -54,7 +55,7 @@ def _fail(message: dict[str, Any], scope: dict[str, Any]) -> None:
     scope[_WITHHELD] = True
 
 
-def person_tag(scope: dict[str, Any], person_id: Any) -> bytes:
+def person_tag(scope: Mapping[str, Any], person_id: Any) -> bytes:
     """Who is signed in, as the service worker needs to know it: the same tag for the same person, which
     tells nothing about who it is (the app's secret is in it). When the tag of the answers changes, another
     person signed in on this device, and the worker wipes what the one before kept there."""

@@ -22,8 +22,9 @@ const SYNC_TAG = "onsplan-wachtrij";
 // before it is kept on the device (it is sent again later with its key, so it never counts twice).
 const PAGE_TIMEOUT_MS = 4000;
 const CHANGE_TIMEOUT_MS = 10000;
-// The kept pages are fetched again when a page opens and they are older than this.
-const REFRESH_AFTER_MS = 10 * 60 * 1000;
+// The kept pages are fetched again when a page opens and they are older than this (each fetch of a
+// household's page is a look in its access log; a page opened with a connection is kept afresh anyway).
+const REFRESH_AFTER_MS = 60 * 60 * 1000;
 // The forms that also work without a connection: tick, rating, note, new action, new goal, goal and action edits.
 const OFFLINE_FORMS = [
   /^\/huishoudens\/[0-9a-f-]+\/plan\/acties\/[0-9a-f-]+\/afvinken$/,
@@ -82,6 +83,7 @@ const queue = {
 const meta = {
   get: (name) => inStore("meta", "readonly", (store) => store.get(name)).then((row) => (row ? row.value : undefined)),
   set: (name, value) => inStore("meta", "readwrite", (store) => store.put({ name, value })),
+  remove: (name) => inStore("meta", "readwrite", (store) => store.delete(name)),
   clear: () => inStore("meta", "readwrite", (store) => store.clear()),
 };
 
@@ -163,6 +165,8 @@ function withTimeout(promise, ms) {
 
 async function keepIfOwn(url, response) {
   if (!response.ok || response.redirected) return;
+  // Pages only: a dossier download under the household is not kept on the device.
+  if (!(response.headers.get("content-type") || "").startsWith("text/html")) return;
   const kept = (await meta.get("kept")) || [];
   const households = (await meta.get("households")) || [];
   const path = new URL(url).pathname;
@@ -185,18 +189,36 @@ function newFormKey() {
 // earlier one (the server answers a key once) and be lost.
 async function shownFromDevice(cached) {
   const html = (await cached.text())
-    .replace("data-offline-copy hidden", "data-offline-copy")
+    .replace("data-offline-copy hidden", () => "data-offline-copy")
     .replace(/(name="_sleutel" value=")[^"]*"/g, (match, start) => `${start}${newFormKey()}"`);
-  return new Response(html, { status: 200, headers: { "content-type": "text/html; charset=utf-8", "x-onsplan-from-device": "1" } });
+  return new Response(html, { status: 200, headers: await pageHeaders({ "x-onsplan-from-device": "1" }) });
+}
+
+// The headers of a page the worker answers itself: the server's security headers (the Content-Security-
+// Policy first), as the offline page was given them, and what this answer adds.
+const SECURITY_HEADERS = ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "permissions-policy", "cross-origin-opener-policy"];
+
+async function pageHeaders(extra) {
+  const headers = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...(extra || {}) };
+  const shell = await caches.match(OFFLINE_PAGE, { cacheName: SHELL_CACHE, ignoreVary: true });
+  for (const name of SECURITY_HEADERS) {
+    const value = shell && shell.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
 }
 
 async function offlinePage(status) {
   const cached = await caches.match(OFFLINE_PAGE, { cacheName: SHELL_CACHE, ignoreVary: true });
   if (!cached) return Response.error();
-  return new Response(await cached.text(), {
-    status: status || 200,
-    headers: { "content-type": "text/html; charset=utf-8", "hx-push-url": "false" },
-  });
+  return new Response(await cached.text(), { status: status || 200, headers: await pageHeaders({ "hx-push-url": "false" }) });
+}
+
+// A page that sends the person to sign in: the session ended (idle too long, or ended elsewhere). The
+// pages kept for reading go; the changes that wait stay, to be sent when the same person signs in again.
+async function dropPagesIfSignedOut(response) {
+  const signIn = response.redirected && new URL(response.url).pathname === "/inloggen";
+  if ((signIn || response.status === 401) && !response.headers.get("x-onsplan-person")) await caches.delete(PAGES_CACHE);
 }
 
 async function page(request) {
@@ -208,7 +230,9 @@ async function page(request) {
     .then((response) => {
       const forPerson = response.clone();
       const forDevice = response.clone();
-      return notePerson(forPerson).then(() => keepIfOwn(request.url, forDevice));
+      return dropPagesIfSignedOut(response)
+        .then(() => notePerson(forPerson))
+        .then(() => keepIfOwn(request.url, forDevice));
     })
     .catch(() => undefined);
   try {
@@ -310,8 +334,8 @@ async function queuedAnswer(request, id) {
     return new Response(null, { status: 202, headers: { ...headers, "hx-reswap": "none" } });
   }
   const cached = await caches.match(QUEUED_PAGE, { cacheName: SHELL_CACHE, ignoreVary: true });
-  const html = (cached ? await cached.text() : "").replace('href="/mijn" data-offline-back', `href="${backFrom(request)}" data-offline-back`);
-  return new Response(html, { status: 200, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
+  const html = (cached ? await cached.text() : "").replace('href="/mijn" data-offline-back', () => `href="${backFrom(request)}" data-offline-back`);
+  return new Response(html, { status: 200, headers: await pageHeaders(headers) });
 }
 
 // What the change was about, as the page names it ("Afvinken: ..."): offline.js sends it percent-encoded,
@@ -350,6 +374,10 @@ function noConnection(request) {
 async function sent(request) {
   const response = await fetch(request);
   await notePerson(response.clone());
+  if (response.ok && response.headers.get("x-onsplan-person")) {
+    await settleConflicts(request.url);
+    await announce();
+  }
   return response;
 }
 
@@ -374,15 +402,40 @@ async function change(request) {
 }
 
 async function signOut(request) {
+  const body = await request.clone().text();
   try {
     const response = await fetch(request);
     if (response.ok || response.redirected) await wipe();
     return response;
   } catch (error) {
-    // Without a connection the session ends on the server later; what is on this device goes now.
+    // Without a connection: what is on this device goes now, and the session is ended on the server as
+    // soon as there is a connection again, before anything else is fetched (endSessionAsked).
     await wipe();
-    return offlinePage(503);
+    await meta.set("signOut", body);
+    return offlinePage();
   }
+}
+
+let endingSession = null;
+
+function endSessionAsked() {
+  if (endingSession) return endingSession;
+  endingSession = (async () => {
+    const body = await meta.get("signOut");
+    if (!body) return;
+    const response = await fetch(SIGN_OUT, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    if (response.ok || response.redirected) await meta.remove("signOut");
+  })()
+    .catch(() => undefined)
+    .finally(() => {
+      endingSession = null;
+    });
+  return endingSession;
 }
 
 async function waiting() {
@@ -404,16 +457,21 @@ function replay() {
     for (let entry = (await waiting())[0]; entry; entry = (await waiting())[0]) {
       let response;
       try {
-        response = await fetch(entry.url, {
-          method: entry.method,
-          body: entry.body,
-          credentials: "same-origin",
-          headers: { ...entry.headers, "x-csrftoken": csrf || "", "x-device-time": entry.deviceTime },
-        });
+        response = await withTimeout(
+          fetch(entry.url, {
+            method: entry.method,
+            body: entry.body,
+            credentials: "same-origin",
+            // Whose change it is: the server refuses it for anyone else signed in with this browser.
+            headers: { ...entry.headers, "x-csrftoken": csrf || "", "x-device-time": entry.deviceTime, "x-onsplan-person": entry.person },
+          }),
+          CHANGE_TIMEOUT_MS
+        );
       } catch (error) {
         break;
       }
       const who = response.headers.get("x-onsplan-person");
+      if (!who && response.status === 403) break; // a token of an ended session: the next live page gives one
       if (response.status === 401 || !who) {
         // Signed out meanwhile (the session ended): it waits until the same person signs in again.
         entry.status = "aanmelden";
@@ -423,9 +481,10 @@ function replay() {
       if (who !== person) break;
       if (response.ok) {
         await queue.remove(entry.id);
+        await settleConflicts(entry.url);
         await announce({ sent: entry.id });
       } else if (response.status >= 400 && response.status < 500) {
-        entry.status = response.status === 409 ? "conflict" : "geweigerd";
+        entry.status = response.status === 409 && !isFragmentEntry(entry) ? "conflict" : "geweigerd";
         entry.answerStatus = response.status;
         entry.answer = await response.text();
         entry.answerIsPage = !isFragmentEntry(entry);
@@ -464,15 +523,22 @@ async function announce(extra) {
   for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
 }
 
+// The answer a change got when it was sent (a conflict with both versions), shown as the page it was. It
+// stays listed until the person saves that form after all or throws it away.
 async function storedAnswer(url) {
   const id = Number(url.pathname.slice(ANSWER_PAGE.length));
   const person = await meta.get("person");
   const entry = (await queue.all()).find((row) => row.id === id && row.person === person);
   if (!entry || !entry.answer) return offlinePage(404);
-  // Shown: the page itself holds both versions and what the person wrote, as it would online.
-  await queue.remove(entry.id);
-  await announce();
-  return new Response(entry.answer, { status: 200, headers: { "content-type": "text/html; charset=utf-8", "hx-push-url": "false" } });
+  return new Response(entry.answer, { status: 200, headers: await pageHeaders({ "hx-push-url": "false" }) });
+}
+
+// A form saved after all (from the conflict page, or again later): its conflict is settled.
+async function settleConflicts(url) {
+  const person = await meta.get("person");
+  for (const entry of await queue.all()) {
+    if (entry.status === "conflict" && entry.url === url && entry.person === person) await queue.remove(entry.id);
+  }
 }
 
 self.addEventListener("fetch", (event) => {
@@ -482,12 +548,12 @@ self.addEventListener("fetch", (event) => {
   if (request.method === "GET") {
     if (url.pathname.startsWith(ANSWER_PAGE)) event.respondWith(storedAnswer(url));
     else if (url.pathname.startsWith("/static/")) event.respondWith(shellAsset(request));
-    else if (isPage(request)) event.respondWith(page(request));
+    else if (isPage(request)) event.respondWith(endSessionAsked().then(() => page(request)));
     return;
   }
   if (request.method !== "POST") return;
   if (url.pathname === SIGN_OUT) event.respondWith(signOut(request));
-  else event.respondWith(change(request));
+  else event.respondWith(endSessionAsked().then(() => change(request)));
 });
 
 self.addEventListener("sync", (event) => {

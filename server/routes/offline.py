@@ -64,13 +64,13 @@ async def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
 @get(OFFLINE_PAGE, name="offline.page", opt={"policy": PUBLIC})
 async def offline_page(request: Request[Any, Any, Any]) -> Template:
     """Shown by the service worker for a page that is not on the device; it lists the pages that are."""
-    return render(request, "pages/public/offline.html", {})
+    return render(request, "pages/public/offline.html", {"offline_shell": True})
 
 
 @get(QUEUED_PAGE, name="offline.queued", opt={"policy": PUBLIC})
 async def queued_page(request: Request[Any, Any, Any]) -> Template:
     """Shown by the service worker after a form was kept on the device to be sent later."""
-    return render(request, "pages/public/queued.html", {})
+    return render(request, "pages/public/queued.html", {"offline_shell": True})
 
 
 @get("/mijn/offline", name="offline.kept_pages", opt={"policy": Action.SIGNED_IN})

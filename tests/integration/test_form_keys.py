@@ -622,3 +622,29 @@ async def test_what_an_answer_asks_of_htmx_reaches_the_page_with_a_key_the_first
         assert answer.headers.get("hx-trigger-after-settle") == "bewaard"
         assert answer.headers.get("hx-refresh") == "true"
         assert answer.headers.get("hx-replace-url") == "/mijn"
+
+
+# --------------------------------------------------------------------------------------------------------
+# 9. A change kept on a device goes for the person who made it only
+# --------------------------------------------------------------------------------------------------------
+
+
+async def test_a_change_kept_for_someone_else_is_refused_before_anything_changes(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    plan = await a_plan(client, db, submit)
+    opened = await client.get(plan.page)
+    mine = opened.headers["x-onsplan-person"]
+    form = find_form(opened, plan.tick)
+    # The service worker sends the maker's tag along: another tag (someone else made it on this device and
+    # this person signed in since) is refused, in Dutch, and nothing is ticked or kept.
+    refused = await send(client, form, {"gedaan": "ja"}, headers={"x-onsplan-person": "0" * 24})
+    assert refused.status_code == 409
+    assert "gemaakt door iemand anders op dit apparaat" in refused.text
+    assert await status_of(db, plan) == ActionStatus.OPEN
+    assert await submissions(db, plan.tick) == 0
+    # Sent for its maker, it is made.
+    made = await send(client, form, {"gedaan": "ja"}, headers={"x-onsplan-person": mine})
+    assert made.status_code == 303
+    db.expire_all()
+    assert await status_of(db, plan) == ActionStatus.GEDAAN

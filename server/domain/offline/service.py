@@ -93,6 +93,11 @@ def device_time(raw: str | None, now: dt.datetime | None = None) -> dt.datetime 
     return moment.astimezone(dt.UTC)
 
 
+def _insert(db: AsyncSession) -> Any:
+    """The database's own INSERT, which knows ON CONFLICT DO NOTHING."""
+    return postgresql.insert if db.bind.dialect.name == "postgresql" else sqlite.insert
+
+
 async def claim(
     db: AsyncSession, *, key: str, person_id: uuid.UUID, method: str, path: str, device_at: dt.datetime | None
 ) -> Earlier | None:
@@ -114,8 +119,7 @@ async def claim(
         "headers": {},
         "body": b"",
     }
-    insert = postgresql.insert if db.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(FormSubmission).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    statement = _insert(db)(FormSubmission).values(**values).on_conflict_do_nothing(index_elements=["key"])
     inserted = await db.execute(statement.returning(FormSubmission.id))
     if inserted.first() is not None:
         return None
@@ -162,8 +166,11 @@ async def mark_for_visit(db: AsyncSession, actor: Actor, household_id: uuid.UUID
         select(VisitMark).where(VisitMark.person_id == actor.id, VisitMark.household_id == household_id)
     )
     if keep and existing is None:
-        db.add(VisitMark(person_id=actor.id, household_id=household_id, marked_at=utcnow()))
-        await db.flush()
+        # Marked from two pages at the same moment: the second finds the first's row and adds nothing.
+        values = {"id": uuid.uuid4(), "person_id": actor.id, "household_id": household_id, "marked_at": utcnow()}
+        await db.execute(
+            _insert(db)(VisitMark).values(**values).on_conflict_do_nothing(index_elements=["person_id", "household_id"])
+        )
         older = (
             select(VisitMark.id)
             .where(VisitMark.person_id == actor.id)

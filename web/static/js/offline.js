@@ -34,7 +34,9 @@
       channel.port1.onmessage = function (event) {
         resolve(event.data);
       };
-      message.csrf = csrfToken();
+      // Only a live signed-in page knows the session's token: not a copy shown from the device, nor the
+      // offline pages (kept without a session).
+      if (texts() && !document.querySelector("[data-offline-copy]:not([hidden])")) message.csrf = csrfToken();
       worker.postMessage(message, [channel.port2]);
     });
   }
