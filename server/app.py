@@ -82,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(engine=template_engine),
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(state),
+        # Litestar uses the nearest layer's hook only: a router or handler with hooks of its own would switch
+        # these off for its routes (every form applied once, the read-only transaction ended early).
         before_request=apply_once,
         after_request=after_handler,
         on_startup=[start_housekeeping],

@@ -64,12 +64,13 @@
     line.classList.remove("hidden");
   }
 
-  function button(label, className, onClick) {
+  function button(label, className, onClick, describedBy) {
     var element = document.createElement("button");
     element.type = "button";
     element.className = className;
     element.textContent = label;
     element.addEventListener("click", onClick);
+    if (describedBy) element.setAttribute("aria-describedby", describedBy);
     return element;
   }
 
@@ -83,26 +84,30 @@
     problems.forEach(function (problem) {
       var item = document.createElement("li");
       var what = document.createElement("span");
+      // Each "Bekijken", "Opnieuw proberen" and "Weggooien" says which change it is about.
+      what.id = "wachtrij-" + problem.id;
       what.textContent = (problem.label || text("change")) + ": " + (problem.status === "conflict" ? text("conflict") : text("refused"));
       item.appendChild(what);
       if (problem.page) {
         var view = document.createElement("a");
         view.href = "/offline/wachtrij/" + problem.id;
         view.textContent = text("view");
+        view.setAttribute("aria-describedby", what.id);
         item.appendChild(view);
       }
       if (problem.status !== "conflict") {
         item.appendChild(button(text("retry"), "button button--secondary", function () {
           ask({ type: "retry", id: problem.id }).then(render);
-        }));
+        }, what.id));
       }
       item.appendChild(button(text("discard"), "link-button", function () {
         ask({ type: "discard", id: problem.id }).then(render);
-      }));
+      }, what.id));
       list.appendChild(item);
     });
     box.classList.toggle("hidden", problems.length === 0);
-    // The button pressed is gone with the list: focus goes to the list's heading, not to nowhere.
+    // The button pressed is gone with the list: focus goes to the next change in it, or to the page, not
+    // to nowhere.
     if (hadFocus) {
       var first = list.querySelector("button, a");
       if (first) first.focus();
