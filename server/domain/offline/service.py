@@ -225,8 +225,11 @@ class KeptPages:
 
 
 async def kept_pages(db: AsyncSession, actor: Actor) -> KeptPages:
-    """The pages this person may keep on the device, for reading (and filling in) without a connection."""
-    pages = ["/mijn"]
+    """The pages this person may keep on the device, for reading (and filling in) without a connection.
+
+    A professional's own start page is not among them: it lists every household of her caseload, and a
+    device that goes along on visits keeps only the households she chose for them."""
+    pages = [] if actor.is_professional else ["/mijn"]
     households: list[str] = []
     for household in await households_of_member(db, actor):
         households.append(f"/huishoudens/{household.id}/")
