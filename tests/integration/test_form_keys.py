@@ -537,15 +537,21 @@ async def looks_of(db: AsyncSession, person_id: uuid.UUID) -> list[tuple[uuid.UU
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-async def test_the_first_answer_shown_again_to_a_regisseur_is_logged_like_the_first(
+async def regisseur_at_the_tick(
     client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
-) -> None:
+) -> tuple[Plan, uuid.UUID, Form, list[tuple[uuid.UUID, str, str]]]:
+    """The household's regisseur signed in with the plan's tick form open, and her looks so far."""
     plan = await a_plan(client, db, submit)
-    regisseur = plan.world.regisseur.id
     client.cookies.clear()
     await signed_in_as(client, db, plan.world.regisseur)
     form = await form_on(client, plan.page, plan.tick)
-    before = await looks_of(db, regisseur)
+    return plan, plan.world.regisseur.id, form, await looks_of(db, plan.world.regisseur.id)
+
+
+async def test_the_first_answer_shown_again_to_a_regisseur_is_logged_like_the_first(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    plan, regisseur, form, before = await regisseur_at_the_tick(client, db, submit)
 
     first = await send(client, form, {"gedaan": "ja"}, htmx=True)
     assert first.status_code == 200 and "Toch niet gedaan" in first.text
@@ -562,12 +568,7 @@ async def test_the_first_answer_shown_again_to_a_regisseur_is_logged_like_the_fi
 async def test_a_redirect_given_again_is_no_look_as_the_first_was_none(
     client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
 ) -> None:
-    plan = await a_plan(client, db, submit)
-    regisseur = plan.world.regisseur.id
-    client.cookies.clear()
-    await signed_in_as(client, db, plan.world.regisseur)
-    form = await form_on(client, plan.page, plan.tick)
-    before = await looks_of(db, regisseur)
+    _plan, regisseur, form, before = await regisseur_at_the_tick(client, db, submit)
 
     first = await send(client, form, {"gedaan": "ja"})
     assert first.status_code == 303
