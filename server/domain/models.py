@@ -132,6 +132,8 @@ class Person(UUIDAuditBase):
     enrolled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # Deactivated by the admin: every session ended at that moment and no sign-in works any more.
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # When a household member finished or skipped the "Begin hier" steps of her first visit.
+    welcome_done_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", lazy="selectin", cascade="all, delete-orphan"

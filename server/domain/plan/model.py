@@ -52,6 +52,9 @@ class Goal(UUIDAuditBase):
     # "household" when a member of the household wrote it, otherwise the writer's role.
     written_by_role: Mapped[str] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The household struck the goal out: gone from the plan, kept (with its text) in the timeline.
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    removed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative attribute
 
