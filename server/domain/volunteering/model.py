@@ -8,7 +8,7 @@ import uuid
 
 from advanced_alchemy.base import UUIDAuditBase, UUIDBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.domain.models import utcnow
@@ -40,12 +40,18 @@ class HelpRequest(UUIDAuditBase):
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # A recurring request: the days of the week it is for, as codes "ma,di,...,zo" in week order (empty for a
+    # one-off request), and the period (both days included; an empty end is "until further notice").
+    weekdays: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    starts_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
 
 class HelpOfferStatus(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    ENDED = "ended"  # the household ended an accepted volunteer's part of a recurring request
 
 
 class HelpOffer(UUIDBase):
@@ -60,6 +66,42 @@ class HelpOffer(UUIDBase):
     message: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[HelpOfferStatus] = mapped_column(String(20), default=HelpOfferStatus.PENDING)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    # For a recurring request: the days this volunteer offers to take ("di,do"), a subset of the request's.
+    weekdays: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # What the household chose to let this volunteer know once accepted (the first names chosen are in
+    # HelpOfferMember). Nothing until the household chooses; it can change the choice at any time.
+    share_address: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    share_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    share_phone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    share_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    shared_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class HelpOfferMember(UUIDBase):
+    """A household member whose first name the household lets an accepted volunteer know."""
+
+    __tablename__ = "help_offer_member"
+    __table_args__ = (UniqueConstraint("offer_id", "member_id", name="uq_help_offer_member_offer_member"),)
+
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_offer.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+
+
+class HelpRotaDay(UUIDBase):
+    """One day of the week of a recurring request, given to one accepted volunteer.
+
+    The unique constraint is what makes a day go to one volunteer only: two households' members accepting
+    two offers for the same day at the same moment both try to write this row, and the database lets one win.
+    """
+
+    __tablename__ = "help_rota_day"
+    __table_args__ = (UniqueConstraint("help_request_id", "weekday", name="uq_help_rota_day_request_weekday"),)
+
+    help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
+    # 0 is Monday (maandag), 6 is Sunday (zondag).
+    weekday: Mapped[int] = mapped_column(Integer)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_offer.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
 
 
 class InvolvementCount(UUIDBase):
