@@ -17,7 +17,15 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT_LOCALE = "nl"
-SUPPORTED_LOCALES = ("nl", "en")
+# Household, network and volunteer pages come in every one of these; professionals' pages in Dutch and
+# English only (PROFESSIONAL_LOCALES), so a professional whose browser asks for Arabic reads Dutch.
+SUPPORTED_LOCALES = ("nl", "en", "ar", "tr", "pl")
+PROFESSIONAL_LOCALES = ("nl", "en")
+RIGHT_TO_LEFT = frozenset({"ar"})
+# Each language named in itself, for the choice of language.
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "ar": "العربية", "tr": "Türkçe", "pl": "Polski"}
+# The cookie that keeps the language chosen before signing in (or by someone who never signs in).
+LANGUAGE_COOKIE = "taal"
 
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("current_locale", default=DEFAULT_LOCALE)
 
@@ -55,9 +63,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
-def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
+def text_direction(locale: str) -> str:
+    return "rtl" if locale in RIGHT_TO_LEFT else "ltr"
+
+
+def limit_to_professional_languages(accept_language: str | None) -> None:
+    """A professional's page: the page's language if it is Dutch or English, else the first of those the
+    browser asks for, else Dutch."""
+    if current_locale.get() not in PROFESSIONAL_LOCALES:
+        current_locale.set(negotiate(accept_language, allowed=PROFESSIONAL_LOCALES))
+
+
+def negotiate(
+    accept_language: str | None, preferred: str | None = None, allowed: tuple[str, ...] = SUPPORTED_LOCALES
+) -> str:
     """The person's own choice first, then the browser's Accept-Language, then Dutch."""
-    if preferred in SUPPORTED_LOCALES:
+    if preferred in allowed:
         return preferred
     if not accept_language:
         return DEFAULT_LOCALE
@@ -72,6 +93,6 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
                 quality = 0.0
         weighted.append((quality, lang.strip().lower().split("-")[0]))
     for _quality, lang in sorted(weighted, key=lambda item: -item[0]):
-        if lang in SUPPORTED_LOCALES:
+        if lang in allowed:
             return lang
     return DEFAULT_LOCALE

@@ -52,6 +52,14 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
+def _cookie(scope: Scope, name: str) -> str | None:
+    for part in (_header(scope, b"cookie") or "").split(";"):
+        key, _sep, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -77,7 +85,9 @@ class RequestContextMiddleware:
         request_id = incoming if incoming and _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         id_token = request_id_var.set(request_id)
         scope_token = current_scope.set(scope)  # type: ignore[arg-type]
-        locale_token = i18n.current_locale.set(i18n.negotiate(_header(scope, b"accept-language")))
+        locale_token = i18n.current_locale.set(
+            i18n.negotiate(_header(scope, b"accept-language"), preferred=_cookie(scope, i18n.LANGUAGE_COOKIE))
+        )
         started = time.perf_counter()
         status = 500
 

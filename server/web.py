@@ -134,6 +134,7 @@ def build_template_engine(manifest: StaticManifest) -> JinjaTemplateEngine:
     env.globals["static_url"] = static_urls.__getitem__
     env.globals["design_colour"] = manifest.colours.__getitem__
     env.globals["current_locale"] = i18n.current_locale.get
+    env.globals["text_direction"] = lambda: i18n.text_direction(i18n.current_locale.get())
     env.globals["csrf"] = csrf_field
     env.globals["clock_time"] = clock_time
     return JinjaTemplateEngine.from_environment(env)

@@ -402,6 +402,8 @@ class PasskeyRemoval:
 class LanguageChoice:
     # A supported locale, or empty to follow the browser.
     locale: str = ""
+    # The page to go back to after choosing (a path on this site).
+    terug: str = ""
 
 
 # Roles an admin may give; which context each needs.

@@ -16,6 +16,7 @@ from server.routes import (
     households,
     intake,
     involvement,
+    language,
     me,
     network,
     notifications,
@@ -33,6 +34,7 @@ from server.routes import (
 
 ROUTE_HANDLERS: list[Any] = [
     *public.ROUTES,
+    *language.ROUTES,
     *offline.ROUTES,
     *auth.ROUTES,
     *me.ROUTES,

@@ -21,8 +21,8 @@ from server.domain.policy import Action, Actor, decide_role
 from server.domain.teamwork.start import team_start
 from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import pending_for_receiver
-from server.i18n import SUPPORTED_LOCALES
 from server.routes.deps import DbSession, Form
+from server.routes.language import languages_for
 from server.views.caseload import caseload_context
 from server.views.evaluation import next_evaluation_rows
 from server.views.partner import start_view
@@ -109,7 +109,7 @@ async def passkeys_page(request: Request[Any, Any, Any], db_session: DbSession) 
                 for e in await enrolment.account_events(db_session, actor.id)
             ],
             "error": request.query_params.get("fout") == "laatste",
-            "locales": SUPPORTED_LOCALES,
+            "locales": languages_for(actor),
             "locale": actor.person.locale or "",
         },
     )
@@ -147,7 +147,7 @@ async def choose_language(
     choice = data.locale
     person = await db_session.get(Person, actor.id)
     if person is not None:
-        person.locale = choice if choice in SUPPORTED_LOCALES else None
+        person.locale = choice if choice in {code for code, _name in languages_for(actor)} else None
     return see_other("/mijn/passkeys")
 
 

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 async def test_start_page_is_dutch_with_csp(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/")
     assert response.status_code == 200
-    assert '<html lang="nl">' in response.text
+    assert '<html lang="nl" dir="ltr">' in response.text
     assert "Welkom bij Ons Plan" in response.text
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp
@@ -67,7 +67,7 @@ async def test_html_is_compressed(client: AsyncTestClient[Litestar]) -> None:
 
 async def test_english_is_chosen_from_accept_language(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
-    assert '<html lang="en">' in response.text
+    assert '<html lang="en" dir="ltr">' in response.text
     assert "Welcome to Ons Plan" in response.text
 
 

@@ -265,6 +265,9 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "notifications.failed": 2,
     "volunteers.people.link_show": 2,
     "public.start": 0,
+    # The choice of language: before signing in nothing is read; signed in, the session with the person.
+    "language.choose": 0,
+    "language.choose (signed in)": 2,
     "offline.page": 0,
     "offline.queued": 0,
     "offline.kept_pages": 3,
@@ -474,6 +477,8 @@ VISITS: tuple[Visit, ...] = (
         before=Form("volunteers.people", "volunteers.people.link", params={"person_id": "volunteer_person"}),
     ),
     Visit("public.start", ANONYMOUS),
+    Visit("language.choose", ANONYMOUS),
+    Visit("language.choose", MEMBER, "signed in"),
     # Working offline: the pages the service worker shows without a connection, and the list of pages it keeps.
     Visit("offline.page", ANONYMOUS),
     Visit("offline.queued", ANONYMOUS),

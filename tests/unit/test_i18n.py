@@ -103,3 +103,11 @@ def test_no_message_in_the_domain_escapes_translation() -> None:
                         candidates += [v for v in arg.values if v is not None]
             unmarked += [f"{path.name}:{c.lineno}" for c in candidates if _looks_like_interface_text(c)]
     assert unmarked == []
+
+
+def test_household_languages_and_the_professionals_narrower_choice() -> None:
+    assert negotiate("ar-MA,ar;q=0.9") == "ar"
+    assert negotiate("pl-PL,pl;q=0.9,en;q=0.8") == "pl"
+    assert negotiate("tr") == "tr"
+    assert negotiate("ar,en;q=0.5", allowed=("nl", "en")) == "en"
+    assert negotiate("ar", preferred="tr", allowed=("nl", "en")) == "nl"
