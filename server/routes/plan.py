@@ -325,6 +325,7 @@ async def tick_action(
                 "household": household,
                 "action": action,
                 "can_tick": True,
+                "ticked": True,
                 "asked": await volunteering.live_action_ids(db_session, household_id),
                 "me": request.state.actor.id,
                 **plan_labels(),

@@ -75,3 +75,146 @@
   // A boosted link swaps the body, and the new page's hint starts hidden: show it again while it is offered.
   document.addEventListener("htmx:afterSettle", syncInstallHint);
 })();
+
+// Focus and announcements. After htmx swaps in an answer (a tick, a saved score, a refused form), focus
+// goes to what changed and one polite live region (#aankondiging in base.html) says what happened. The
+// region is on the page, empty, from the start, and kept across boosted page changes (hx-preserve): a
+// screen reader reads a change of text in a region it knows, not a region that arrives with its text.
+// The sentences come from the server (data-aankondiging, translated there); a refused form without one is
+// announced with the words of its error summary.
+(function () {
+  "use strict";
+  var SUMMARY = '.notice--error[role="alert"], [data-error-summary]';
+  var FLASH = '.notice--ok[role="status"], .notice--success[role="status"]';
+  var timer = null;
+  var lastControl = null;
+  var arrived = [];
+
+  function region() {
+    return document.getElementById("aankondiging");
+  }
+
+  function words(element) {
+    return (element.textContent || "").replace(/\s+/g, " ").trim();
+  }
+
+  // Emptied first and filled a moment later, so that the same sentence twice in a row is read twice.
+  // Sentences that come together (a change kept offline and the count of what waits) are read together.
+  var coming = [];
+  function announce(sentence) {
+    var live = region();
+    if (!live || !sentence) return;
+    if (coming.indexOf(sentence) < 0) coming.push(sentence);
+    live.textContent = "";
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      live.textContent = coming.join(" ");
+      coming = [];
+    }, 100);
+  }
+
+  // offline.js (and any other script) announces through the same region.
+  document.addEventListener("onsplan:announce", function (event) {
+    announce(event.detail && event.detail.text);
+  });
+
+  // The first element matching the selector in what arrived, with the arrived element it is in.
+  function find(roots, selector) {
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      if (!(root instanceof Element) || !root.isConnected) continue;
+      var found = root.matches(selector) ? root : root.querySelector(selector);
+      if (found) return { element: found, root: root };
+    }
+    return null;
+  }
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || active === document.documentElement || !active.isConnected;
+  }
+
+  function focusOn(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.setAttribute("tabindex", "-1");
+    element.focus();
+  }
+
+  // Where focus goes in what replaced the control that was used: a field the answer refused, else the same
+  // control (by id, else by name and value: a score button), else the pressed one, else the sentence.
+  function focusTarget(news) {
+    var within = news.root;
+    var refused = within.querySelector('[aria-invalid="true"]');
+    if (refused) return refused;
+    var control = lastControl;
+    if (control && control.id) {
+      var byId = document.getElementById(control.id);
+      if (byId && within.contains(byId)) return byId;
+    }
+    if (control && control.name) {
+      var byValue = within.querySelector(
+        '[name="' + CSS.escape(control.name) + '"][value="' + CSS.escape(control.value || "") + '"]'
+      );
+      if (byValue) return byValue;
+    }
+    return within.querySelector('[aria-pressed="true"]') || news.element;
+  }
+
+  function settled(roots, swapped) {
+    var summary = find(roots, SUMMARY);
+    if (summary) {
+      focusOn(summary.element);
+      announce(summary.element.getAttribute("data-aankondiging") || words(summary.element));
+      return;
+    }
+    var news = find(roots, "[data-aankondiging]");
+    if (news) {
+      announce(news.element.getAttribute("data-aankondiging"));
+      if (swapped && focusLost()) focusOn(focusTarget(news));
+      return;
+    }
+    // A change saved with Post/Redirect/Get arrives as a whole page with its "bewaard" line.
+    var flash = swapped ? find(roots, FLASH) : null;
+    if (flash) announce(words(flash.element));
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    var used = (trigger && trigger.submitter) || document.activeElement;
+    lastControl = used && used !== document.body ? { id: used.id, name: used.getAttribute("name"), value: used.getAttribute("value") } : null;
+  });
+
+  // A boosted page change swaps the body only: the language of the new page (lang, and dir for Arabic) is
+  // taken from its <html> tag, or a page in Arabic would be laid out left to right after choosing it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.boosted || !detail.xhr || typeof detail.serverResponse !== "string") return;
+    // What was said on the page before is not left in the region for the next one.
+    var live = region();
+    if (live) live.textContent = "";
+    var tag = /<html\b[^>]*>/i.exec(detail.serverResponse.slice(0, 2000));
+    if (!tag) return;
+    ["lang", "dir"].forEach(function (name) {
+      var value = new RegExp("\\s" + name + '="([A-Za-z-]{2,12})"').exec(tag[0]);
+      if (value) document.documentElement.setAttribute(name, value[1]);
+    });
+  });
+
+  // htmx fires afterSettle once per element it put in; they are gathered and looked at once.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.elt) arrived.push(event.detail.elt);
+    if (arrived.length > 1) return;
+    window.setTimeout(function () {
+      var roots = arrived;
+      arrived = [];
+      settled(roots, true);
+      lastControl = null;
+    }, 0);
+  });
+
+  // A whole page, with or without htmx: a refused form's summary has focus (its autofocus) and is read.
+  function loaded() {
+    settled([document.body], false);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loaded);
+  else loaded();
+})();

@@ -47,6 +47,12 @@
     return element.getAttribute("data-template").replace("{n}", String(count));
   }
 
+  // Said through the page's one live region (app.js): a mark or a line that appears with its text at once
+  // is not read by a screen reader.
+  function announce(sentence) {
+    if (sentence) document.dispatchEvent(new CustomEvent("onsplan:announce", { detail: { text: sentence } }));
+  }
+
   // ---- What waits, and what could not be made ----
 
   function showCount(summary) {
@@ -60,6 +66,7 @@
     }
     var words = count === 1 ? text("one") : text("many").replace("{n}", String(count));
     if (summary.signIn) words += " " + text("sign-in");
+    if (line.textContent !== words || line.classList.contains("hidden")) announce(words);
     line.textContent = words;
     line.classList.remove("hidden");
   }
@@ -123,11 +130,13 @@
 
   // A change sent after all: its mark on the page says so.
   function markSent(id) {
-    document.querySelectorAll('[data-queued-id="' + id + '"]').forEach(function (mark) {
+    var marks = document.querySelectorAll('[data-queued-id="' + id + '"]');
+    marks.forEach(function (mark) {
       mark.textContent = text("sent");
       mark.classList.add("pending-mark--sent");
       mark.removeAttribute("data-queued-id");
     });
+    if (marks.length) announce(text("sent"));
   }
 
   navigator.serviceWorker.addEventListener("message", function (event) {
@@ -152,20 +161,21 @@
     if (field && window.crypto && crypto.randomUUID) field.value = crypto.randomUUID();
   }
 
-  function pendingMark(target, id) {
+  function pendingMark(target, id, label) {
     var mark = target.querySelector(".pending-mark");
     if (!mark) {
       mark = document.createElement("span");
       mark.className = "pending-mark";
-      mark.setAttribute("role", "status");
       (target.querySelector("form") || target).appendChild(mark);
     }
     mark.classList.remove("pending-mark--sent");
     mark.setAttribute("data-queued-id", id);
     mark.textContent = text("pending");
+    announce(label ? label + ": " + text("pending") : text("pending"));
   }
 
-  // The tick shows its new state at once; the form now does the opposite, as after a saved tick.
+  // The tick shows its new state at once, its status word too ("gedaan", or what it was before); the form
+  // now does the opposite, as after a saved tick.
   function flipTick(form) {
     var done = form.querySelector('input[name="gedaan"]');
     var tick = form.querySelector("button.tick");
@@ -176,6 +186,8 @@
     tick.classList.toggle("button--secondary", nowDone);
     var item = form.closest(".action");
     if (item) item.classList.toggle("action--done", nowDone);
+    var status = item && item.querySelector(".status[data-status-done]");
+    if (status) status.textContent = status.getAttribute(nowDone ? "data-status-done" : "data-status-undone");
   }
 
   function pressScore(form, submitter) {
@@ -201,13 +213,13 @@
       var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
       pressScore(form, trigger && trigger.submitter);
       newKey(form);
-      pendingMark(event.detail.target || form, queued);
+      pendingMark(event.detail.target || form, queued, form.getAttribute("data-offline-label"));
     } else if (xhr.getResponseHeader("x-onsplan-offline") && form) {
       var mark = form.querySelector(".pending-mark") || document.createElement("span");
       mark.className = "pending-mark";
-      mark.setAttribute("role", "status");
       mark.textContent = text("no-connection");
       form.appendChild(mark);
+      announce(text("no-connection"));
     }
   });
 
