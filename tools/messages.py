@@ -97,14 +97,17 @@ def fill(locale: str, translations: dict[str, str | list[str]]) -> int:
         message = for_households().get(key) or (extracted()[key][0] if key in extracted() else None)
         if message is None:
             continue
-        if isinstance(message, str):
-            if not isinstance(value, str):
-                continue
-            existing[key] = Message(key, value)
+        if isinstance(message, str) != isinstance(value, str):
+            continue
+        if not isinstance(value, str) and len(value) != existing.num_plurals:
+            continue
+        string = value if isinstance(value, str) else tuple(value)
+        entry = existing.get(key)
+        # Setting an entry that is there already keeps its old translation (babel merges), so change it.
+        if entry is None:
+            existing[message] = Message(message, string, flags={"python-format"} if "%(" in key else ())
         else:
-            if not isinstance(value, list) or len(value) != existing.num_plurals:
-                continue
-            existing[message] = Message(message, tuple(value))
+            entry.string = string
         count += 1
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("wb") as handle:
         write_po(handle, existing, width=76, no_location=True, sort_output=True)
