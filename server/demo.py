@@ -151,6 +151,8 @@ class DemoHousehold:
     question: str = ""
     # For households past the triage: its outcome and why.
     triage: tuple[TriageOutcome, str] | None = None
+    # Adults who chose a language of their own for Ons Plan.
+    languages: tuple[tuple[str, str], ...] = ()
 
 
 DEMO_HOUSEHOLDS = (
@@ -180,6 +182,8 @@ DEMO_HOUSEHOLDS = (
         "Maatschappelijk werk",
         question="We willen dat de aanvragen snel gaan en dat er rust komt voor de kinderen.",
         triage=(TriageOutcome.REGISSEUR, "Veel organisaties betrokken en niemand houdt het overzicht."),
+        # Samira reads Arabic better than Dutch.
+        languages=(("Samira", "ar"),),
     ),
     # A father asked the CJG for transport; the family turned out to face eviction (seed 002).
     DemoHousehold(
@@ -286,6 +290,7 @@ async def _build_households(db: AsyncSession, world: DemoWorld) -> dict[str, Hou
                 role=Role.HOUSEHOLD_MEMBER,
                 household_id=household.id,
             )
+            person.locale = dict(spec.languages).get(first_name)
             world.people.setdefault(first_name, person)
             db.add(Member(household_id=household.id, person_id=person.id, first_name=first_name, is_adult=True))
         for first_name in spec.children:
@@ -445,6 +450,11 @@ async def _build_plans(db: AsyncSession, world: DemoWorld, households: dict[str,
         el_amrani, fatima, money, who_type="professional", performer="Schuldhulpverlening",
         professional_reason="De schuldregeling loopt al bij schuldhulp en moet doorgaan.",
         what="Schuldhulp gaat door; de regisseur belt elke twee weken.",
+    )  # fmt: skip
+    # Samira writes in her own words, in Arabic: "I want calm at home, for the children." It stays as written.
+    await goal(
+        el_amrani, actor_for(world.people["Samira"]), Relation.MEMBER, domain_key="huiselijke_relaties",
+        horizon="drie_maanden", text="أريد أن يكون هناك هدوء في البيت من أجل الأطفال.",
     )  # fmt: skip
     await plan.share_goal(
         db, actor_for(world.people["Samira"]), el_amrani.id, world.municipality.id, money.id,
@@ -716,7 +726,7 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoR
         result = DemoResult(created=created)
         for role, person in await demo_people(db):
             link = await enrolment.issue(db, person=person, created_by=None, origin=settings.origin)
-            result.links.append((person.display_name, demo_label(role), link.url))
+            result.links.append((person.display_name, demo_label(role, person), link.url))
         return result
 
     outcome = await _with_session(settings, work)

@@ -10,10 +10,12 @@ from server.domain.models import Municipality, Person, Role, RoleAssignment
 
 DEMO_SLUG = "woerden"
 
-# (display name, role, label shown on the demo start page). The first person of each role is the one a
-# visitor can become; the labels are interface text.
+# (display name, role): the people a visitor can become; the label shown for each comes from the role (and
+# the person's own language, when she chose one).
 DEMO_PEOPLE: tuple[tuple[str, Role], ...] = (
     ("Anouk", Role.HOUSEHOLD_MEMBER),
+    # A mother of four who reads Arabic better than Dutch: her pages are in Arabic, from right to left.
+    ("Samira", Role.HOUSEHOLD_MEMBER),
     ("Fatima", Role.REGISSEUR),
     ("Ruud", Role.PARTNER_PROFESSIONAL),
     ("Sem", Role.VOLUNTEER),

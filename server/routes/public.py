@@ -25,7 +25,7 @@ async def start_page(request: Request[Any, Any, Any], db_session: DbSession) -> 
     settings: Settings = request.app.state.settings
     demo = []
     if settings.demo_mode and request.state.actor is None:
-        demo = [(demo_label(role), person) for role, person in await demo_people(db_session)]
+        demo = [(demo_label(role, person), person) for role, person in await demo_people(db_session)]
     return render(
         request,
         "pages/public/start.html",

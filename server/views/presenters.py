@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 
 from server.domain.access_log import COVERING_ROLE
 from server.domain.budget.model import EntryKind, EntryStatus
 from server.domain.budget.money import format_euro
 from server.domain.events import EventKind
-from server.domain.models import AccessLogEntry, Phase, ReferralSource, Role, TimelineEvent, TriageOutcome
+from server.domain.models import AccessLogEntry, Person, Phase, ReferralSource, Role, TimelineEvent, TriageOutcome
 from server.domain.network.model import NetworkRelation
 from server.domain.plan.model import ActionStatus, Horizon, WhoType
 from server.domain.ratings.model import AssessmentKind, Perspective
@@ -20,7 +21,7 @@ from server.domain.volunteering.model import HelpRequestStatus
 from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import PendingHandover
 from server.domain.workspace.model import EvaluationDecision, EvaluationStatus, GoalOutcome
-from server.i18n import current_locale
+from server.i18n import LANGUAGE_NAMES, current_locale
 from server.i18n import gettext as _
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -708,8 +709,17 @@ def plan_labels() -> dict[str, Any]:
     }
 
 
-def demo_label(role: Role) -> str:
-    """How the demo start page names each person a visitor can become."""
+def demo_label(role: Role, person: Person | None = None) -> str:
+    """How the demo start page names each person a visitor can become; with her language when she chose
+    one other than Dutch."""
+    label = _demo_role_label(role)
+    if person is not None and person.locale and person.locale != "nl" and person.locale in LANGUAGE_NAMES:
+        language = Locale.parse(person.locale).get_display_name(current_locale.get()) or person.locale
+        return _("%(role)s, leest %(language)s") % {"role": label, "language": language}
+    return label
+
+
+def _demo_role_label(role: Role) -> str:
     labels = {
         Role.HOUSEHOLD_MEMBER: _("huishouden"),
         Role.REGISSEUR: _("regisseur"),
