@@ -59,6 +59,21 @@ def phase_label(phase: str) -> str:
     return labels.get(phase, phase)
 
 
+def household_phase_label(phase: str) -> str:
+    """Where the trajectory stands, in the household's words (the professional word is ``phase_label``)."""
+    labels: dict[str, str] = {
+        Phase.AANMELDING: _("jullie zijn aangemeld"),
+        Phase.TRIAGE: _("we kijken wie jullie het best kan helpen"),
+        Phase.INTAKE: _("we maken kennis"),
+        Phase.PLAN_VASTGESTELD: _("het plan is klaar"),
+        Phase.UITVOERING: _("jullie werken aan het plan"),
+        Phase.EVALUATIE: _("we kijken terug hoe het ging"),
+        Phase.WAAKVLAM: _("het gaat goed, we houden contact"),
+        Phase.AFGESLOTEN: _("de hulp is klaar"),
+    }
+    return labels.get(phase, phase)
+
+
 def referral_label(source: str) -> str:
     labels: dict[str, str] = {
         ReferralSource.ZELF: _("zelf"),
@@ -138,6 +153,17 @@ def assessment_kind_label(kind: str) -> str:
         AssessmentKind.TUSSENEVALUATIE: _("tussenevaluatie"),
         AssessmentKind.EINDMETING: _("eindmeting"),
         AssessmentKind.TUSSENDOOR: _("tussendoor"),
+    }
+    return labels.get(kind, kind)
+
+
+def household_assessment_kind_label(kind: str) -> str:
+    """A kind of meting in the household's words (the professional word is ``assessment_kind_label``)."""
+    labels: dict[str, str] = {
+        AssessmentKind.NULMETING: _("eerste keer scores"),
+        AssessmentKind.TUSSENEVALUATIE: _("scores halverwege"),
+        AssessmentKind.EINDMETING: _("scores aan het eind"),
+        AssessmentKind.TUSSENDOOR: _("scores tussendoor"),
     }
     return labels.get(kind, kind)
 

@@ -4,13 +4,32 @@ dossier export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from server.domain.policy import Can
 from server.domain.ratings import service as ratings
+from server.domain.ratings.instruments import InstrumentDef
 from server.domain.ratings.model import Perspective
 from server.i18n import gettext as _
 from server.views.charts import Series, progress_chart, spider_chart
-from server.views.presenters import assessment_kind_label, day, perspective_label
+from server.views.presenters import (
+    assessment_kind_label,
+    day,
+    household_assessment_kind_label,
+    perspective_label,
+)
+
+
+def for_reader(can: Can, instrument: InstrumentDef) -> InstrumentDef:
+    """The set as this reader sees it: in the household's words (translated) for the household and the
+    people around it, in the professional words for professionals."""
+    return instrument.in_household_words(_) if can.household_words else instrument
+
+
+def kind_label_for(can: Can, kind: str) -> str:
+    """A kind of meting, in the words of this reader."""
+    return household_assessment_kind_label(kind) if can.household_words else assessment_kind_label(kind)
 
 
 def rating_rows(view: ratings.RatingsView, mine: Perspective) -> list[dict[str, Any]]:
@@ -59,10 +78,12 @@ def rating_table(view: ratings.RatingsView) -> list[dict[str, Any]]:
     return rows
 
 
-def charts_context(view: ratings.RatingsView) -> dict[str, Any]:
+def charts_context(view: ratings.RatingsView, *, plain: bool = False) -> dict[str, Any]:
     """Spider charts (latest against the nulmeting, per perspective), a progress chart per leefgebied, and
-    the same numbers as tables. Also used by the export."""
+    the same numbers as tables. Also used by the export. ``plain``: in the household's words (give it a set
+    from ``for_reader``)."""
     instrument = view.instrument
+    kind_label: Callable[[str], str] = household_assessment_kind_label if plain else assessment_kind_label
     axes = [d.name for d in instrument.domains]
     spiders = []
     for perspective, title in (
@@ -76,14 +97,15 @@ def charts_context(view: ratings.RatingsView) -> dict[str, Any]:
         series = [
             Series(
                 label=_("Nu: %(kind)s van %(date)s")
-                % {"kind": assessment_kind_label(last.assessment.kind), "date": day(last.assessment.held_on)},
+                % {"kind": kind_label(last.assessment.kind), "date": day(last.assessment.held_on)},
                 values=[last.score(d.key) for d in instrument.domains],
             )
         ]
         if first is not last:
             series.append(
                 Series(
-                    label=_("Begin: nulmeting van %(date)s") % {"date": day(first.assessment.held_on)},
+                    label=(_("Begin: eerste scores van %(date)s") if plain else _("Begin: nulmeting van %(date)s"))
+                    % {"date": day(first.assessment.held_on)},
                     values=[first.score(d.key) for d in instrument.domains],
                     dashed=True,
                 )
@@ -97,11 +119,13 @@ def charts_context(view: ratings.RatingsView) -> dict[str, Any]:
                     scale_max=instrument.max_score,
                     title=title,
                     description=_(
-                        "Per leefgebied de score nu, en bij de nulmeting. De tabel eronder geeft dezelfde cijfers."
-                    ),
+                        "Per onderwerp de score nu, en de eerste keer. De tabel eronder geeft dezelfde cijfers."
+                    )
+                    if plain
+                    else _("Per leefgebied de score nu, en bij de nulmeting. De tabel eronder geeft dezelfde cijfers."),
                     chart_id=f"spin-{perspective.value}",
                 ),
-                "columns": [f"{assessment_kind_label(v.assessment.kind)} {day(v.assessment.held_on)}" for v in history],
+                "columns": [f"{kind_label(v.assessment.kind)} {day(v.assessment.held_on)}" for v in history],
                 "table": [(d.name, [v.score(d.key) for v in history]) for d in instrument.domains],
             }
         )

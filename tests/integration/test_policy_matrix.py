@@ -339,7 +339,7 @@ def uncovered(case: Case) -> list[str]:
     if case.about_a_household and "household_id" not in case.params:
         problems.append(f"{case}: a household policy without {{household_id}} in the path; add it to the matrix")
     for name in case.params:
-        if name not in FILLERS or (name == "person_id" and _person_kind(case) is None):
+        if (name not in FILLERS and name not in NOT_IDS) or (name == "person_id" and _person_kind(case) is None):
             problems.append(f"{case}: no value for path parameter {name!r}; add it to the matrix")
     return problems
 
@@ -484,8 +484,14 @@ def fill(case: Case, target: Target, ask: Ask) -> str:
         if target.rows is None:
             return str(uuid.uuid4())
         if target.others:
+# Path parameters that are no id (a step of the scores stepper): the same value for every target.
+NOT_IDS: dict[str, str] = {"step_number": "1"}
+
+
             return str(OTHERS[match.group(1)](case, ask))
         return str(FILLERS[match.group(1)](case, target.rows, ask))
+        if match.group(1) in NOT_IDS:
+            return NOT_IDS[match.group(1)]
 
     return PARAM.sub(value, case.path)
 

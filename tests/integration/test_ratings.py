@@ -39,9 +39,11 @@ async def test_member_rates_every_leefgebied_with_one_tap_each(
     await signed_in_as(client, db, anouk)
     page = await client.get(f"/huishoudens/{household.id}/scores")
     assert page.status_code == 200
+    # The household's own words, not the professional ones.
     for domain in ZRM.domains:
-        assert domain.name in page.text
-    assert "acute problematiek" in page.text and "volledig zelfredzaam" in page.text
+        assert domain.plain_name in page.text
+    assert "Het gaat helemaal niet" in page.text and "Het gaat prima" in page.text
+    assert "acute problematiek" not in page.text and "ADL-vaardigheden" not in page.text
 
     for index, domain in enumerate(ZRM.domains):
         response = await tap(submit, household, domain.key, str(index % 5 + 1))
@@ -150,4 +152,4 @@ async def test_a_new_assessment_keeps_the_history_and_the_charts_show_both(
     assert history.text.count("<svg") >= 1 + len(ZRM.domains)
     assert 'role="img"' in history.text
     assert "<table" in history.text
-    assert "Begin: nulmeting van" in history.text
+    assert "Begin: eerste scores van" in history.text and "nulmeting" not in history.text

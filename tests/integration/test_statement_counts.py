@@ -157,6 +157,8 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "ratings.rate (htmx)": 13,
     "ratings.history": 7,
     "household.timeline": 5,
+    "ratings.step": 7,
+    "ratings.done": 7,
     "household.access_log": 6,
     "network.map": 9,
     "network.new": 4,
@@ -359,6 +361,8 @@ VISITS: tuple[Visit, ...] = (
     Visit("ratings.history", lists=True),
     Visit("household.timeline", lists=True),
     Visit("household.access_log", lists=True),
+    Visit("ratings.step"),
+    Visit("ratings.done"),
     Visit("network.map", lists=True),
     Visit("network.new"),
     Visit("network.edit"),
@@ -617,6 +621,7 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
         "score": "2",
         "entry_id": str(world.a.budget_entry),
         "escalation_id": str(world.a.escalation),
+        "step_number": "3",
         "cover_id": str(world.cover),
     }
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ class ScaleStep:
     label: str
     # 0 (worst) to 4 (best): which smiley and which traffic-light colour this score gets.
     mood: int
+    # The step in the household's own words ("Het gaat matig"); the professional label when a set has none.
+    household: str = ""
+
+    @property
+    def household_label(self) -> str:
+        return self.household or self.label
 
     @property
     def light(self) -> str:
@@ -46,6 +53,18 @@ class LifeDomain:
     key: str
     name: str
     description: str = ""
+    # The leefgebied in the household's own words ("Dagelijkse dingen" for "ADL-vaardigheden"), with its
+    # one-line explanation; the professional name and explanation when a set has none.
+    household_name: str = ""
+    household_description: str = ""
+
+    @property
+    def plain_name(self) -> str:
+        return self.household_name or self.name
+
+    @property
+    def plain_description(self) -> str:
+        return self.household_description or self.description
 
 
 @dataclass(frozen=True)
@@ -79,12 +98,33 @@ class InstrumentDef:
         domain = self.domain(key)
         return domain.name if domain else key
 
+    def in_household_words(self, translate: Callable[[str], str] = str) -> InstrumentDef:
+        """The same set as the household reads it: household names, explanations and step labels (through
+        ``translate``, the current language's gettext) in place of the professional ones."""
+        return replace(
+            self,
+            domains=tuple(
+                replace(
+                    d,
+                    name=translate(d.plain_name),
+                    description=translate(d.plain_description) if d.plain_description else "",
+                )
+                for d in self.domains
+            ),
+            scale=tuple(replace(s, label=translate(s.household_label)) for s in self.scale),
+        )
+
 
 def _steps(raw: list[dict[str, Any]]) -> tuple[ScaleStep, ...]:
     ordered = sorted(raw, key=lambda s: int(s["score"]))
     last = max(len(ordered) - 1, 1)
     return tuple(
-        ScaleStep(score=int(s["score"]), label=str(s["label"]), mood=round(i * (len(LIGHTS) - 1) / last))
+        ScaleStep(
+            score=int(s["score"]),
+            label=str(s["label"]),
+            mood=round(i * (len(LIGHTS) - 1) / last),
+            household=" ".join(str(s.get("household") or "").split())[:120],
+        )
         for i, s in enumerate(ordered)
     )
 
@@ -123,7 +163,11 @@ def parse_definition(data: dict[str, Any], scales: dict[str, list[dict[str, Any]
         name=name,
         domains=tuple(
             LifeDomain(
-                key=str(d["key"]), name=str(d["name"]).strip()[:120], description=str(d.get("description", ""))[:300]
+                key=str(d["key"]),
+                name=str(d["name"]).strip()[:120],
+                description=str(d.get("description", ""))[:300],
+                household_name=" ".join(str(d.get("household_name") or "").split())[:120],
+                household_description=" ".join(str(d.get("household_description") or "").split())[:300],
             )
             for d in domains_raw
         ),
@@ -171,8 +215,20 @@ async def save_custom(
     stored = {
         "key": definition.key,
         "name": definition.name,
-        "scale": [{"score": s.score, "label": s.label} for s in definition.scale],
-        "domains": [{"key": d.key, "name": d.name, "description": d.description} for d in definition.domains],
+        "scale": [
+            {"score": s.score, "label": s.label, **({"household": s.household} if s.household else {})}
+            for s in definition.scale
+        ],
+        "domains": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "description": d.description,
+                **({"household_name": d.household_name} if d.household_name else {}),
+                **({"household_description": d.household_description} if d.household_description else {}),
+            }
+            for d in definition.domains
+        ],
     }
     row = await db.scalar(
         select(Instrument).where(Instrument.municipality_id == municipality_id, Instrument.key == definition.key)

@@ -49,6 +49,8 @@ class RatingInput:
 
     score: str = ""
     note: str = ""
+    # The stepper's next page (one leefgebied at a time): where to go once the score is stored.
+    next: str = ""
 
 
 @dataclass
