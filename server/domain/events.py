@@ -26,6 +26,8 @@ class EventKind(enum.StrEnum):
     PERSON_RECOVERED = "person.recovered"
     GOAL_CREATED = "goal.created"
     GOAL_UPDATED = "goal.updated"
+    # The household struck a goal out of its plan (its text stays in the timeline).
+    GOAL_REMOVED = "goal.removed"
     ACTION_CREATED = "action.created"
     ACTION_UPDATED = "action.updated"
     ACTION_TICKED = "action.ticked"

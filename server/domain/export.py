@@ -113,7 +113,7 @@ async def _base(
         "trajectory": trajectory,
         "regisseur_name": regisseur.display_name if regisseur else "",
         "instrument": instrument,
-        "plan": await plan.load_plan(db, household_id, instrument, actor, relation),
+        "plan": await plan.load_plan(db, household_id, instrument, actor, relation, with_removed=True),
         "ratings": await ratings.load_ratings(db, household_id, instrument),
         "network": await network.people_of(db, household_id),
         "involved": await involvement.register(db, household_id),
@@ -306,6 +306,7 @@ def as_json(dossier: Dossier, *, timeline_text: Any, look_text: Any) -> dict[str
                 "gewenste_score": item.goal.target_score,
                 "geschreven_door": item.goal.written_by_name,
                 "geschreven_als": item.goal.written_by_role,
+                "geschrapt_op": item.goal.removed_at.isoformat() if item.goal.removed_at else None,
                 "acties": [
                     {
                         "wat": a.what,

@@ -45,6 +45,8 @@ class Action(enum.StrEnum):
     HOUSEHOLD_VIEW = "household.view"
     PLAN_READ = "plan.read"
     PLAN_WRITE = "plan.write"
+    # Strike a goal out of the plan ("doel schrappen"): the household's own words, so the household decides.
+    GOAL_REMOVE = "goal.remove"
     RATINGS_READ = "ratings.read"
     INVOLVED_READ = "involved.read"
     TIMELINE_READ = "timeline.read"
@@ -124,6 +126,7 @@ HOUSEHOLD_ACTIONS = frozenset(
         Action.HOUSEHOLD_VIEW,
         Action.PLAN_READ,
         Action.PLAN_WRITE,
+        Action.GOAL_REMOVE,
         Action.RATINGS_READ,
         Action.INVOLVED_READ,
         Action.TIMELINE_READ,
@@ -208,6 +211,9 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
         }
     ),
     Action.PLAN_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
+    # The goal is in the household's words and the plan is theirs: the regisseur writes goals with them, but
+    # only the household takes one out. She can suggest it; an evaluation records what became of a goal.
+    Action.GOAL_REMOVE: frozenset({Relation.MEMBER}),
     # Ratings are not part of a goal share; partners see them only when the household shared its ratings.
     Action.RATINGS_READ: frozenset({Relation.MEMBER, Relation.REGISSEUR, Relation.PARTNER_WITH_RATINGS_SHARE}),
     Action.RATINGS_WRITE: frozenset({Relation.MEMBER, Relation.REGISSEUR}),
@@ -318,6 +324,10 @@ class Can:
     @property
     def write_plan(self) -> bool:
         return self(Action.PLAN_WRITE)
+
+    @property
+    def remove_goal(self) -> bool:
+        return self(Action.GOAL_REMOVE)
 
     @property
     def read_ratings(self) -> bool:
@@ -458,12 +468,12 @@ class Can:
     def covering(self) -> bool:
         """Working on the plan as waarneming for an absent regisseur."""
         return self.relation is Relation.COVERING
-
     @property
     def household_words(self) -> bool:
         """Pages use the household's words for the scale, the leefgebieden, phases and kinds of meting: for the
         household and the people around it (network, volunteers), not for professionals."""
         return self.relation in (Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED)
+
 
 
 NOTHING = Can()

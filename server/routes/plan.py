@@ -13,7 +13,16 @@ from server.domain import partner
 from server.domain.errors import InvalidInput
 from server.domain.plan import service as plan
 from server.domain.plan.model import ActionStatus, Goal, Horizon, PlanAction, WhoType
-from server.domain.plan.service import ActionInput, EditConflict, GoalInput, TakeInput, TickInput
+from server.domain.plan.service import (
+    INVITE_NEXT,
+    ActionInput,
+    EditConflict,
+    GoalChanged,
+    GoalInput,
+    RemoveGoalInput,
+    TakeInput,
+    TickInput,
+)
 from server.domain.policy import Action, Actor, HouseholdRef, Relation
 from server.domain.ratings.instruments import InstrumentDef
 from server.domain.volunteering import service as volunteering
@@ -47,7 +56,7 @@ async def plan_page(
         "pages/plan/plan.html",
         {
             "household": household,
-            "flash": flash(request, "gestopt"),
+            "flash": flash(request, "gestopt", "geschrapt"),
             "view": view,
             "sections": [(h, horizon_question(h), view.by_horizon(h)) for h in Horizon],
             "asked": await volunteering.live_action_ids(db_session, household_id),
@@ -157,6 +166,77 @@ async def update_goal(
     return see_other(plan_url(household_id, f"doel-{goal_id}"))
 
 
+def _goal_remove_page(
+    request: Request[Any, Any, Any],
+    household: HouseholdRef,
+    instrument: InstrumentDef,
+    goal: Goal,
+    *,
+    errors: dict[str, str] | None = None,
+    changed: str = "",
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "pages/plan/goal_remove.html",
+        {
+            "household": household,
+            "goal": goal,
+            "domain_name": instrument.domain_name(goal.domain_key),
+            "errors": {k: _(v) for k, v in (errors or {}).items()},
+            "changed": changed,
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    f"{PLAN}/doelen/{{goal_id:uuid}}/schrappen",
+    name="plan.goal.remove_confirm",
+    opt={"policy": Action.GOAL_REMOVE, "resource": "plan.goal"},
+)
+async def confirm_goal_removal(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    goal_id: FromPath[uuid.UUID],
+) -> Response[Any]:
+    """ "Doel schrappen": a page that asks to confirm, so that one tap never takes a goal away."""
+    household, instrument = await household_and_instrument(request, db_session)
+    goal = await plan.get_goal_or_removed(db_session, household_id, goal_id)
+    if goal.removed_at is not None:
+        return see_other(plan_url(household_id) + "?geschrapt=1")
+    return _goal_remove_page(request, household, instrument, goal)
+
+
+@post(
+    f"{PLAN}/doelen/{{goal_id:uuid}}/schrappen",
+    name="plan.goal.remove",
+    opt={"policy": Action.GOAL_REMOVE},
+    status_code=200,
+)
+async def remove_goal(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    household_id: FromPath[uuid.UUID],
+    goal_id: FromPath[uuid.UUID],
+    data: Form[RemoveGoalInput],
+) -> Response[Any]:
+    household, instrument = await household_and_instrument(request, db_session)
+    try:
+        await plan.remove_goal(db_session, request.state.actor, household_id, goal_id, data)
+    except GoalChanged as changed:
+        # Confirmed on an older version of the goal: ask again, with the goal as it is now.
+        goal = changed.current
+        assert isinstance(goal, Goal)
+        return _goal_remove_page(request, household, instrument, goal, changed=_(changed.message), status_code=409)
+    except InvalidInput as exc:
+        goal = await plan.get_goal(db_session, household_id, goal_id)
+        return _goal_remove_page(request, household, instrument, goal, errors=exc.errors, status_code=400)
+    # Also when it was already gone (a second press, or someone else of the household): the plan without it.
+    return see_other(plan_url(household_id) + "?geschrapt=1")
+
+
 async def _action_form_context(
     db: DbSession, household: HouseholdRef, goal: Goal, data: ActionInput, errors: dict[str, str], **extra: Any
 ) -> dict[str, Any]:
@@ -218,7 +298,17 @@ async def create_action(
             await _action_form_context(db_session, household, goal, data, exc.errors),
             status_code=400,
         )
-    return see_other(plan_url(household_id, f"actie-{action.id}"))
+    return see_other(_after_action_saved(request, household_id, action, data))
+
+
+def _after_action_saved(
+    request: Request[Any, Any, Any], household_id: uuid.UUID, action: PlanAction, data: ActionInput
+) -> str:
+    """The plan at the action; or, after "Bewaren en iemand uitnodigen", the invitation for this action (where
+    someone not yet on the network map can be added), for those who may invite."""
+    if data.daarna == INVITE_NEXT and request.state.can.invite and action.who_type == WhoType.NETWERK:
+        return f"/huishoudens/{household_id}/netwerk/uitnodigen?actie={action.id}"
+    return plan_url(household_id, f"actie-{action.id}")
 
 
 def _action_as_input(action: PlanAction) -> ActionInput:
@@ -293,7 +383,7 @@ async def update_action(
             db_session, household, goal, data, exc.errors, action=action, version=data.version
         )
         return render(request, "pages/plan/action_form.html", context, status_code=400)
-    return see_other(plan_url(household_id, f"actie-{action_id}"))
+    return see_other(_after_action_saved(request, household_id, action, data))
 
 
 @post(
@@ -368,6 +458,8 @@ ROUTES = [
     create_goal,
     edit_goal,
     update_goal,
+    confirm_goal_removal,
+    remove_goal,
     new_action,
     create_action,
     edit_action,

@@ -658,6 +658,7 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     templates: dict[str, str] = {
         EventKind.GOAL_CREATED: _("%(who)s schreef een doel bij %(domain)s: \u201c%(goal)s\u201d."),
         EventKind.GOAL_UPDATED: _("%(who)s paste het doel \u201c%(goal)s\u201d aan."),
+        EventKind.GOAL_REMOVED: _("Doel geschrapt: \u201c%(goal)s\u201d. %(who)s schrapte het uit jullie plan."),
         EventKind.ACTION_CREATED: _("%(who)s voegde een actie toe: \u201c%(action)s\u201d."),
         EventKind.ACTION_UPDATED: _("%(who)s paste de actie \u201c%(action)s\u201d aan."),
         EventKind.ACTION_TICKED: _("%(who)s vinkte \u201c%(action)s\u201d af."),

@@ -97,6 +97,8 @@ HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     Action.ACTION_NOTE: DOERS,
     # Principle 5: sharing is the household's decision, and the household revokes it.
     Action.SHARE_MANAGE: frozenset({MEMBER}),
+    # Principle 1: the plan is the household's, in its own words; only the household strikes a goal out.
+    Action.GOAL_REMOVE: frozenset({MEMBER}),
     # Principle 1: the household exports its whole dossier.
     Action.EXPORT: frozenset({MEMBER}),
     # The netwerkkaart is the household's, kept with the regisseur; section 2: the household invites helpers
@@ -185,6 +187,8 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
 # Parts of a page that only some of the roles allowed on the page may see: (route name, text on the page) ->
 # the roles that see it. Checked both ways on household A.
 PAGE_PARTS: dict[tuple[str, str], frozenset[str]] = {
+    # "Doel schrappen" on the plan: the household only, not who else reads or writes the plan.
+    ("plan.view", "/schrappen"): HOUSEHOLD_EXPECTED[Action.GOAL_REMOVE],
     ("household.overview", "Wie helpen mee"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ],
     # Roles and teams of who is involved: network members see names only.
     ("household.overview", "regisseur bij"): HOUSEHOLD_EXPECTED[Action.INVOLVED_READ] - NETWORK,
@@ -479,19 +483,19 @@ def has_others(case: Case) -> bool:
     )
 
 
+def fill(case: Case, target: Target, ask: Ask) -> str:
+    def value(match: re.Match[str]) -> str:
+        if target.rows is None:
+            return str(uuid.uuid4())
+        if target.others:
 # Path parameters that are no id (a step of the scores stepper): the same value for every target.
 NOT_IDS: dict[str, str] = {"step_number": "1"}
 
 
-def fill(case: Case, target: Target, ask: Ask) -> str:
-    def value(match: re.Match[str]) -> str:
-        if match.group(1) in NOT_IDS:
-            return NOT_IDS[match.group(1)]
-        if target.rows is None:
-            return str(uuid.uuid4())
-        if target.others:
             return str(OTHERS[match.group(1)](case, ask))
         return str(FILLERS[match.group(1)](case, target.rows, ask))
+        if match.group(1) in NOT_IDS:
+            return NOT_IDS[match.group(1)]
 
     return PARAM.sub(value, case.path)
 

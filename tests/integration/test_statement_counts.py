@@ -146,6 +146,7 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "plan.view": 6,
     "plan.goal.new": 2,
     "plan.goal.edit": 3,
+    "plan.goal.remove_confirm": 3,
     # With the gemeente's partner organisations to give a professional action to.
     "plan.action.new": 4,
     "plan.action.edit": 5,
@@ -346,6 +347,7 @@ VISITS: tuple[Visit, ...] = (
     Visit("plan.view", lists=True),
     Visit("plan.goal.new"),
     Visit("plan.goal.edit"),
+    Visit("plan.goal.remove_confirm"),
     Visit("plan.action.new"),
     Visit("plan.action.edit"),
     Visit("plan.share.new", lists=True),

@@ -26,6 +26,7 @@ from server.domain.ratings.instruments import InstrumentDef
 from server.domain.rows import get_in_household
 from server.domain.teamwork.model import Escalation, EscalationStatus
 from server.domain.text import clean, refused
+from server.domain.volunteering import service as volunteering
 
 MAX_GOAL = 500
 MAX_WHAT = 300
@@ -33,6 +34,8 @@ MAX_PERFORMER = 120
 MAX_REASON = 300
 MAX_PURPOSE = 200
 HOUSEHOLD_WRITER = "household"
+# The action form's second button: save, then invite someone from the network for this action.
+INVITE_NEXT = "uitnodigen"
 
 
 def writer_role(relation: Relation) -> str:
@@ -108,6 +111,8 @@ class ActionInput:
     organisation: str = ""
     # The version the edit was based on (empty for a new action).
     version: str = ""
+    # The button pressed: INVITE_NEXT saves the action and goes on to invite someone from the network for it.
+    daarna: str = ""
 
     def validate(self, *, today: dt.date, previous_due: dt.date | None = None) -> dict[str, Any]:
         """Clean values for a PlanAction. A due date in the past is refused unless it was already set so."""
@@ -137,6 +142,15 @@ class ActionInput:
             errors["due_on"] = N_("Deze datum is al voorbij. Kies vandaag of een dag later.")
         if self.status not in {s.value for s in ActionStatus}:
             errors["status"] = N_("Kies hoe ver het is.")
+        if (
+            self.daarna == INVITE_NEXT
+            and self.who_type in {w.value for w in WhoType}
+            and self.who_type != WhoType.NETWERK
+        ):
+            errors["who_type"] = N_(
+                "Jullie willen iemand uitnodigen voor deze actie: kies dan bij ‘Wie doet het?’ iemand uit "
+                "jullie netwerk."
+            )
         errors.update(refused(what=self.what, performer=self.performer, professional_reason=self.professional_reason))
         if errors:
             raise InvalidInput(errors)
@@ -225,6 +239,15 @@ async def _save_if_unchanged(
 
 
 async def get_goal(db: AsyncSession, household_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
+    """A goal of the household's plan; one the household struck out is no longer there to change."""
+    goal = await get_in_household(db, Goal, goal_id, household_id)
+    if goal.removed_at is not None:
+        raise NotFound
+    return goal
+
+
+async def get_goal_or_removed(db: AsyncSession, household_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
+    """A goal of the household, also one struck out (to tell that it is gone, rather than unknown)."""
     return await get_in_household(db, Goal, goal_id, household_id)
 
 
@@ -280,6 +303,87 @@ async def update_goal(
         db, household_id=household_id, actor=actor.person, kind=EventKind.GOAL_UPDATED, detail={"goal": text}
     )
     return goal
+
+
+@dataclass
+class RemoveGoalInput:
+    # The version of the goal the person saw when confirming: a goal changed since is shown again first.
+    version: str = ""
+    # "ja": the confirm box is ticked.
+    zeker: str = ""
+
+
+@dataclass(frozen=True)
+class GoalRemoval:
+    goal: Goal
+    # False when the goal was already struck out (by someone else, or a second press): nothing changed.
+    removed_now: bool
+
+
+class GoalChanged(EditConflict):
+    """The goal was changed after the confirm page was opened: the person confirms the goal as it is now."""
+
+    message = N_("Iemand heeft dit doel intussen veranderd. Kijk of je het nog steeds wilt schrappen.")
+
+
+async def remove_goal(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, goal_id: uuid.UUID, data: RemoveGoalInput
+) -> GoalRemoval:
+    """The household strikes a goal out of its plan ("doel schrappen").
+
+    The goal leaves the plan and every list of goals, and nothing of it stays half-done: its open actions
+    stop, a help request going for one of them is withdrawn, and its shares end (whoever saw the goal through
+    a share no longer does). The row stays, with who struck it out and when, so the timeline and the dossier
+    keep it with its text. Striking out a goal that is already gone changes nothing.
+    """
+    goal = await get_goal_or_removed(db, household_id, goal_id)
+    if goal.removed_at is not None:
+        return GoalRemoval(goal, removed_now=False)
+    if data.zeker != "ja":
+        raise InvalidInput({"zeker": N_("Zet een vinkje als je dit doel echt wilt schrappen.")})
+    try:
+        version = int(data.version)
+    except ValueError:
+        version = -1
+    if version != goal.version:
+        raise GoalChanged(goal, GoalInput())
+    now = utcnow()
+    await _save_if_unchanged(db, goal, version, {"removed_at": now, "removed_by_id": actor.id}, GoalInput())
+    actions = list(
+        await db.scalars(
+            select(PlanAction).where(PlanAction.goal_id == goal.id, PlanAction.household_id == household_id)
+        )
+    )
+    for action in actions:
+        live = await volunteering.live_request_for(db, action.id)
+        if live is not None:
+            await volunteering.withdraw(db, actor, household_id, live.id)
+    open_ids = [a.id for a in actions if a.status in (ActionStatus.OPEN, ActionStatus.BEZIG)]
+    if open_ids:
+        await db.execute(
+            update(PlanAction)
+            .where(PlanAction.id.in_(open_ids))
+            .values(status=ActionStatus.GESTOPT, version=PlanAction.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    shares = list(await db.scalars(select(Share).where(Share.goal_id == goal.id, Share.revoked_at.is_(None))))
+    names = await _share_names(db, shares)
+    for share in shares:
+        share.revoked_at = now
+    await db.flush()
+    await record_event(
+        db,
+        household_id=household_id,
+        actor=actor.person,
+        kind=EventKind.GOAL_REMOVED,
+        detail={
+            "goal": goal.text,
+            "stopped": len(open_ids),
+            "shared_with": ", ".join(sorted(n for n in names.values() if n)),
+        },
+        subject_id=goal.id,
+    )
+    return GoalRemoval(goal, removed_now=True)
 
 
 async def create_action(
@@ -591,13 +695,23 @@ def _visible_share(share: Share, actor: Actor, relation: Relation) -> bool:
 
 
 async def load_plan(
-    db: AsyncSession, household_id: uuid.UUID, instrument: InstrumentDef, actor: Actor, relation: Relation
+    db: AsyncSession,
+    household_id: uuid.UUID,
+    instrument: InstrumentDef,
+    actor: Actor,
+    relation: Relation,
+    *,
+    with_removed: bool = False,
 ) -> PlanView:
     """The plan as this person may see it: all of it for the household and its regisseur, only the shared
-    goals for a network member or partner. A fixed number of queries, whatever the size of the plan."""
-    goals = list(
-        await db.scalars(select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id))
-    )
+    goals for a network member or partner. A fixed number of queries, whatever the size of the plan.
+
+    Goals the household struck out are left out, with their actions; ``with_removed`` keeps them (the
+    dossier shows them marked "geschrapt")."""
+    kept = Goal.household_id == household_id
+    if not with_removed:
+        kept = kept & Goal.removed_at.is_(None)
+    goals = list(await db.scalars(select(Goal).where(kept).order_by(Goal.created_at, Goal.id)))
     # Each share with the name of the person or organisation it is with, in the same statement.
     shared_with = list(
         await db.execute(
@@ -647,7 +761,9 @@ async def load_plan(
         shares = [s for s in shares if _visible_share(s, actor, relation)]
     views = {g.id: GoalView(goal=g, domain_name=instrument.domain_name(g.domain_key)) for g in goals}
     for action in actions:
-        views[action.goal_id].actions.append(action)
+        # The actions of a goal struck out stay out of the plan with it.
+        if action.goal_id in views:
+            views[action.goal_id].actions.append(action)
     for share in shares:
         if share.goal_id in views:
             views[share.goal_id].shares.append(ShareView(share, names.get(share.id, ""), share.person_id is not None))

@@ -180,7 +180,9 @@ async def latest(db: AsyncSession, household_id: uuid.UUID) -> Escalation | None
 async def goal_choices(db: AsyncSession, household_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """The plan's goals, for the select of the form."""
     rows = await db.execute(
-        select(Goal.id, Goal.text).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id)
+        select(Goal.id, Goal.text)
+        .where(Goal.household_id == household_id, Goal.removed_at.is_(None))
+        .order_by(Goal.created_at, Goal.id)
     )
     return [(goal_id, text) for goal_id, text in rows.tuples()]
 

@@ -575,6 +575,7 @@ async def unreviewed(db: AsyncSession, household_id: uuid.UUID, evaluation_id: u
         .select_from(Goal)
         .where(
             Goal.household_id == household_id,
+            Goal.removed_at.is_(None),
             ~exists().where(GoalReview.evaluation_id == evaluation_id, GoalReview.goal_id == Goal.id),
         )
     )
@@ -831,7 +832,9 @@ async def load_evaluation(
         if planned:
             # Being held: every goal of the plan, to review one by one.
             shown = await db.scalars(
-                select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id)
+                select(Goal)
+                .where(Goal.household_id == household_id, Goal.removed_at.is_(None))
+                .order_by(Goal.created_at, Goal.id)
             )
         else:
             # Held: the goals as they were reviewed (their words as they are now).

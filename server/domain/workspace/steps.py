@@ -181,7 +181,11 @@ async def agreement_open(db: AsyncSession, trajectory: Trajectory) -> bool:
 async def plan_snapshot(db: AsyncSession, household_id: uuid.UUID, instrument: InstrumentDef) -> list[dict[str, Any]]:
     """The plan as it stands: each goal (leefgebied, text, horizon) with its actions. Two queries."""
     goals = list(
-        await db.scalars(select(Goal).where(Goal.household_id == household_id).order_by(Goal.created_at, Goal.id))
+        await db.scalars(
+            select(Goal)
+            .where(Goal.household_id == household_id, Goal.removed_at.is_(None))
+            .order_by(Goal.created_at, Goal.id)
+        )
     )
     actions = list(
         await db.scalars(
