@@ -8,11 +8,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
-from server.domain.models import AccessLogEntry, Household, Organisation, Role, utcnow
+from server.domain.errors import N_
+from server.domain.models import AccessLogEntry, Household, Organisation, Role, Trajectory, utcnow
+from server.domain.plan.model import Goal, Share, ShareSubject
 from server.domain.policy import Actor, Relation
 
 # A colleague covering for the absent regisseur looks as "waarneming" (no role of its own: a regisseur's
@@ -161,6 +163,197 @@ async def entries_for(session: AsyncSession, household_id: uuid.UUID, limit: int
         .limit(limit)
     )
     return list(result)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading the log: the household's page groups the looks per person and day, filtered by person and period
+# --------------------------------------------------------------------------------------------------------
+
+# A period longer than this many looks is cut off (newest first) and the page says so: the household then
+# picks a shorter period or one person. The page itself shows the groups a page at a time.
+MAX_LOOKS = 5000
+GROUPS_PER_PAGE = 25
+PERIODS = {"week": 7, "maand": 31, "alles": 0}
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the household asks to see: one person (or everyone), and a period: the last week or month,
+    everything, or from one day to another (both days included, in Dutch time)."""
+
+    person: uuid.UUID | None = None
+    period: str = "alles"
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = 1
+
+    @property
+    def is_narrowed(self) -> bool:
+        return self.person is not None or self.period != "alles" or self.since is not None or self.until is not None
+
+
+def read_filter(query: dict[str, str], *, today: dt.date) -> tuple[LogFilter, dict[str, str]]:
+    """The filter from the page's GET form. A value that cannot be understood is left out of the filter, with
+    a message for the field (never an error page): the page then shows what it can."""
+    errors: dict[str, str] = {}
+    person = None
+    raw_person = query.get("persoon", "").strip()
+    if raw_person:
+        try:
+            person = uuid.UUID(raw_person)
+        except ValueError:
+            errors["persoon"] = N_("Deze persoon kennen we niet. We laten iedereen zien.")
+    period = query.get("periode", "").strip() or "alles"
+    if period not in PERIODS and period != "datums":
+        errors["periode"] = N_("Kies een periode: de laatste week, de laatste maand of alles.")
+        period = "alles"
+    since = until = None
+    if period == "datums" or query.get("van", "").strip() or query.get("tot", "").strip():
+        since, since_error = _day(query.get("van", ""))
+        until, until_error = _day(query.get("tot", ""))
+        if since_error:
+            errors["van"] = since_error
+        if until_error:
+            errors["tot"] = until_error
+        if since and until and since > until:
+            errors["tot"] = N_("De einddatum ligt voor de begindatum. Kies een einddatum op of na de begindatum.")
+            until = None
+        if since or until:
+            period = "datums"
+        elif period == "datums":
+            period = "alles"
+    elif PERIODS.get(period):
+        since = today - dt.timedelta(days=PERIODS[period] - 1)
+    try:
+        page = max(1, min(int(query.get("pagina", "1") or "1"), 10_000))
+    except ValueError:
+        page = 1
+    return LogFilter(person=person, period=period, since=since, until=until, page=page), errors
+
+
+def _day(raw: str) -> tuple[dt.date | None, str]:
+    raw = raw.strip()
+    if not raw:
+        return None, ""
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date(), ""
+        except ValueError:
+            continue
+    return None, N_("Vul een datum in, bijvoorbeeld 17-11-2026.")
+
+
+@dataclass(frozen=True)
+class LookRow:
+    actor_id: uuid.UUID
+    actor_name: str
+    actor_role: str
+    organisation_name: str
+    resource: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Looker:
+    """Someone who looked, for the person filter."""
+
+    actor_id: uuid.UUID
+    name: str
+    organisation_name: str
+
+
+@dataclass(frozen=True)
+class ShareReason:
+    """A share of the household that lets someone look: with whom (a person or an organisation's name), what
+    (a goal's text, or the scores) and for what."""
+
+    person_id: uuid.UUID | None
+    organisation_name: str
+    goal_text: str
+    purpose: str
+    is_ratings: bool
+
+
+@dataclass(frozen=True)
+class LogReading:
+    rows: list[LookRow]
+    # More looks in the period than MAX_LOOKS: the oldest are not read.
+    cut_off: bool
+    lookers: list[Looker]
+    shares: list[ShareReason]
+    regisseur_id: uuid.UUID | None
+
+
+async def read_looks(
+    session: AsyncSession, household_id: uuid.UUID, wanted: LogFilter, *, zone: dt.tzinfo
+) -> LogReading:
+    """The looks the filter asks for, newest first, with everyone who ever looked (for the filter), the
+    household's shares and its regisseur (for why someone may look). Four statements, however long the log."""
+    query = select(
+        AccessLogEntry.actor_id,
+        AccessLogEntry.actor_name,
+        AccessLogEntry.actor_role,
+        AccessLogEntry.organisation_name,
+        AccessLogEntry.resource,
+        AccessLogEntry.created_at,
+    ).where(AccessLogEntry.household_id == household_id)
+    if wanted.person is not None:
+        query = query.where(AccessLogEntry.actor_id == wanted.person)
+    if wanted.since is not None:
+        start = dt.datetime.combine(wanted.since, dt.time(), zone)
+        query = query.where(AccessLogEntry.created_at >= start)
+    if wanted.until is not None:
+        end = dt.datetime.combine(wanted.until + dt.timedelta(days=1), dt.time(), zone)
+        query = query.where(AccessLogEntry.created_at < end)
+    found = await session.execute(
+        query.order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc()).limit(MAX_LOOKS + 1)
+    )
+    rows = [LookRow(*row) for row in found.tuples()]
+    # Each person once, by the name and organisation of their latest look.
+    newest = (
+        select(
+            AccessLogEntry.actor_id,
+            func.max(AccessLogEntry.created_at).label("latest"),
+        )
+        .where(AccessLogEntry.household_id == household_id)
+        .group_by(AccessLogEntry.actor_id)
+        .subquery()
+    )
+    people = await session.execute(
+        select(AccessLogEntry.actor_id, AccessLogEntry.actor_name, AccessLogEntry.organisation_name)
+        .join(
+            newest,
+            (newest.c.actor_id == AccessLogEntry.actor_id) & (newest.c.latest == AccessLogEntry.created_at),
+        )
+        .where(AccessLogEntry.household_id == household_id)
+        .order_by(AccessLogEntry.actor_name, AccessLogEntry.actor_id)
+    )
+    lookers: dict[uuid.UUID, Looker] = {}
+    for actor_id, name, organisation in people.tuples():
+        lookers.setdefault(actor_id, Looker(actor_id, name, organisation))
+    shares = await session.execute(
+        select(Share.person_id, Organisation.name, Goal.text, Share.purpose, Share.subject)
+        .outerjoin(Organisation, Organisation.id == Share.organisation_id)
+        .outerjoin(Goal, Goal.id == Share.goal_id)
+        .where(Share.household_id == household_id)
+        .order_by(Share.created_at)
+    )
+    regisseur_id = await session.scalar(
+        select(Trajectory.regisseur_id)
+        .where(Trajectory.household_id == household_id)
+        .order_by(Trajectory.started_on.desc())
+        .limit(1)
+    )
+    return LogReading(
+        rows=rows[:MAX_LOOKS],
+        cut_off=len(rows) > MAX_LOOKS,
+        lookers=list(lookers.values()),
+        shares=[
+            ShareReason(person_id, organisation or "", goal or "", purpose, subject == ShareSubject.RATINGS)
+            for person_id, organisation, goal, purpose, subject in shares.tuples()
+        ],
+        regisseur_id=regisseur_id,
+    )
 
 
 async def chain_is_intact(session: AsyncSession, household_id: uuid.UUID) -> bool:

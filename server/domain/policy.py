@@ -32,7 +32,7 @@ from server.domain.models import (
 )
 from server.domain.plan.model import Share, ShareSubject
 from server.domain.teamwork.model import Cover, Escalation, EscalationStatus, cover_day
-from server.domain.volunteering.model import HelpOffer, HelpOfferStatus, HelpRequest, HelpRequestStatus
+from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import Handover, HandoverStatus
 
 PUBLIC = "public"
@@ -468,12 +468,12 @@ class Can:
     def covering(self) -> bool:
         """Working on the plan as waarneming for an absent regisseur."""
         return self.relation is Relation.COVERING
-
     @property
     def household_words(self) -> bool:
         """Pages use the household's words for the scale, the leefgebieden, phases and kinds of meting: for the
         household and the people around it (network, volunteers), not for professionals."""
         return self.relation in (Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED)
+
 
 
 NOTHING = Can()
@@ -659,15 +659,10 @@ def _relations_statement(partner: bool, volunteer: bool, regisseur: bool, lead: 
             ).label("open_escalation"),
             (
                 # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
-                # (A request with set days stays open while days are open, and its accepted volunteers help.)
                 exists().where(
-                    HelpOffer.help_request_id == HelpRequest.id,
-                    HelpOffer.volunteer_id == person_id,
-                    HelpOffer.status == HelpOfferStatus.ACCEPTED,
                     HelpRequest.household_id == household_id,
-                    HelpRequest.status.in_(
-                        [HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]
-                    ),
+                    HelpRequest.volunteer_id == person_id,
+                    HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
                 )
                 if volunteer
                 else false

@@ -29,7 +29,6 @@ from server.routes import (
     team,
     trajectory,
     volunteering,
-    welcome,
     workspace,
 )
 
@@ -39,7 +38,6 @@ ROUTE_HANDLERS: list[Any] = [
     *offline.ROUTES,
     *auth.ROUTES,
     *me.ROUTES,
-    *welcome.ROUTES,
     *notifications.ROUTES,
     *households.ROUTES,
     *workspace.ROUTES,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
@@ -25,11 +26,11 @@ from server.i18n import gettext as _
 from server.routes.deps import DbSession, Form, household_or_404
 from server.routes.links import remember_link, show_link
 from server.transactions import STATE_LOOK
+from server.views.access_log import log_page
 from server.views.presenters import (
-    access_log_sentence,
+    LOCAL_TZ,
     day,
     handover_waiting,
-    household_phase_label,
     moment,
     phase_label,
     referral_label,
@@ -111,8 +112,6 @@ async def household_overview(
             and await offline.is_marked(db_session, request.state.actor, household.id),
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
-            # The same, in the household's words (for the household and the people around it).
-            "phase_plain": household_phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
             "triage_open": trajectory is not None and trajectory.phase in lifecycle.BEFORE_TRIAGE,
             # The plan's akkoord once the intake is complete, the next check-in of a waakvlam.
@@ -202,14 +201,47 @@ async def revoke_member_passkeys(
 async def access_log_page(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
 ) -> Template:
+    """The looks grouped per person and day, with why each may look, filtered by a plain GET form."""
     household = await household_or_404(db_session, household_id)
-    entries = await access_log.entries_for(db_session, household_id)
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    query = {key: str(value) for key, value in request.query_params.items()}
+    wanted, errors = access_log.read_filter(query, today=today)
+    reading = await access_log.read_looks(db_session, household_id, wanted, zone=LOCAL_TZ)
+    page = log_page(reading, wanted, today)
+    kept = {
+        "persoon": str(wanted.person) if wanted.person else "",
+        "periode": wanted.period,
+        "van": wanted.since.isoformat() if wanted.since and wanted.period == "datums" else "",
+        "tot": wanted.until.isoformat() if wanted.until else "",
+    }
+    filters = {k: v for k, v in kept.items() if v and not (k == "periode" and v == "alles")}
     return render(
         request,
         "pages/households/access_log.html",
         {
             "household": household,
-            "lines": [access_log_sentence(e) for e in entries],
+            "log": page,
+            "cut_off": reading.cut_off,
+            "narrowed": wanted.is_narrowed,
+            "values": kept,
+            "errors": {k: _(v) for k, v in errors.items()},
+            "person_options": [
+                (
+                    str(p.actor_id),
+                    _("%(name)s van %(organisation)s") % {"name": p.name, "organisation": p.organisation_name}
+                    if p.organisation_name
+                    else p.name,
+                )
+                for p in reading.lookers
+            ],
+            "period_options": [
+                ("week", _("De laatste week")),
+                ("maand", _("De laatste maand")),
+                ("alles", _("Alles")),
+                ("datums", _("Van de ene tot de andere datum (vul die hieronder in)")),
+            ],
+            "newer": f"?{urlencode({**filters, 'pagina': page.page - 1})}" if page.page > 1 else "",
+            "older": f"?{urlencode({**filters, 'pagina': page.page + 1})}" if page.page < page.pages else "",
             "intact": await access_log.chain_is_intact(db_session, household_id),
         },
     )

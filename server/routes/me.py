@@ -11,7 +11,7 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import people, welcome
+from server.domain import people
 from server.domain.caseload import caseload, chosen_phase, households_of_member
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
@@ -19,7 +19,6 @@ from server.domain.partner import partner_start
 from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
 from server.domain.teamwork.start import team_start
-from server.domain.volunteering.service import tasks_of
 from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import pending_for_receiver
 from server.routes.deps import DbSession, Form
@@ -29,7 +28,6 @@ from server.views.evaluation import next_evaluation_rows
 from server.views.partner import start_view
 from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, role_label
 from server.views.team import team_start_context
-from server.views.volunteering import view_helpers as volunteering_helpers
 from server.web import render, see_other
 
 
@@ -45,9 +43,6 @@ async def helping(db: DbSession, actor: Actor) -> list[Household]:
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
     own_households = await households_of_member(db_session, actor)
-    # "Begin hier": a household member's first-visit steps, until she finished or skipped them.
-    first = await welcome.first_steps(db_session, actor.person, own_households[0].id if own_households else None)
-    asked = request.query_params.get("begin-hier", "")
     has_caseload = actor.has_role(Role.REGISSEUR)
     own_caseload = (
         caseload_context(await caseload(db_session, actor, phase=chosen_phase(request.query_params.get("fase"))))
@@ -86,13 +81,7 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
             "is_volunteer": actor.has_role(Role.VOLUNTEER),
-            # A volunteer's own days and tasks ("Dinsdag en donderdag: naar school brengen, 8.15 uur").
-            "my_tasks": await tasks_of(db_session, actor) if actor.has_role(Role.VOLUNTEER) else [],
-            **volunteering_helpers(),
             "welcome": request.query_params.get("welkom") == "1",
-            "first_steps": first,
-            "first_step": first.current(int(asked) if asked in ("1", "2", "3") else 1) if first else 0,
-            "first_steps_skipped": asked == "klaar",
         },
     )
 

@@ -190,7 +190,8 @@ async def test_a_warm_handover_is_pending_until_the_partner_accepts_and_then_clo
         "regisseur." in text
     )
     inzage = await client.get(f"{s.home}/inzage")
-    assert "Joris de Wit (professional, Schuldhulp Woerden) bekeek de vraag om jullie verder te helpen" in inzage.text
+    assert "Joris de Wit van Schuldhulp Woerden keek " in inzage.text
+    assert "Bekeken: de vraag om jullie verder te helpen (een overdracht)." in inzage.text
 
 
 async def test_the_partner_says_no_with_a_short_answer_and_the_regisseur_goes_on(

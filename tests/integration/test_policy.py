@@ -95,7 +95,8 @@ async def test_regisseur_look_is_logged_and_shown_to_the_household(
     await client.get(f"/huishoudens/{household.id}")
     log_page = await client.get(f"/huishoudens/{household.id}/inzage")
     assert log_page.status_code == 200
-    assert "Fatima (regisseur) bekeek jullie overzicht op " in log_page.text
+    assert "Fatima keek 1 keer op " in log_page.text and "Bekeken: jullie overzicht." in log_page.text
+    assert "Waarom mag dit: jullie regisseur." in log_page.text
     # The household's own looks are not logged.
     assert await db.scalar(select(func.count()).select_from(AccessLogEntry)) == 1
 

@@ -160,22 +160,22 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.timeline": 5,
     "ratings.step": 7,
     "ratings.done": 7,
-    "household.access_log": 6,
+    # The looks grouped per person and day: the looks of the period, everyone who looked (for the filter), the
+    # household's shares and its regisseur (for why each may look), and the chain's check.
+    "household.access_log": 9,
     "network.map": 9,
     "network.new": 4,
     "network.edit": 5,
     "network.invite_form": 6,
     "network.link": 3,
     "help.new": 5,
-    # With the rota of the requests for set days (who does which day).
-    "help.list": 11,
+    "help.list": 10,
     # With the gezinsbudget (its trajectories and entries in one statement) and the evaluations (their rows,
     # guests and goal reviews).
     "export.json": 24,
     "export.pdf": 24,
     # With the next evaluation of the member's household.
-    # With "Begin hier" (the first-visit steps) one query more while they are shown.
-    "me.overview": 5,
+    "me.overview": 4,
     "me.passkeys": 3,
     "household.overview (as network member)": 12,
     "plan.view (as network member)": 9,
@@ -183,10 +183,6 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as volunteer)": 9,
     "help.task": 10,
     "help.board": 6,
-    # What an accepted volunteer gets to know: the offer, the household's members and the earlier choice.
-    "help.offer.share": 9,
-    # With the volunteer's days and tasks.
-    "me.overview (as volunteer)": 5,
     # With the household's doorbraak (open, or the latest decision) for its regisseur.
     # With whether she keeps the household on her devices for a home visit.
     "household.overview (as regisseur)": 16,
@@ -394,8 +390,6 @@ VISITS: tuple[Visit, ...] = (
     Visit("household.overview", VOLUNTEER_ACCEPTED, "as volunteer"),
     Visit("help.task", VOLUNTEER_ACCEPTED),
     Visit("help.board", VOLUNTEER_ACCEPTED, lists=True),
-    Visit("help.offer.share", params={"offer_id": "accepted_offer"}),
-    Visit("me.overview", VOLUNTEER_ACCEPTED, label="as volunteer", lists=True),
     Visit("household.overview", REGISSEUR, "as regisseur", lists=True),
     Visit("plan.view", REGISSEUR, "as regisseur", lists=True),
     Visit(
@@ -618,13 +612,6 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
         "volunteer_action": str(world.a.actions["volunteer"]),
         "person_id": str(world.a.network_person),
         "request_id": str(world.a.accepted_request),
-        "accepted_offer": str(
-            await db.scalar(
-                select(HelpOffer.id).where(
-                    HelpOffer.help_request_id == world.a.accepted_request, HelpOffer.status == HelpOfferStatus.ACCEPTED
-                )
-            )
-        ),
         "token": world.enrolment_token,
         "staff_person": str(world.managed_staff),
         "staff_role": str(world.managed_role),

@@ -185,4 +185,4 @@ async def test_the_regisseur_reads_the_household_name_and_the_household_reads_th
     page = await client.get("/mijn/meldingen")
     assert messages_in_order(page.text) == [f"Nieuw: Jullie evaluatie is over een week, op {day}."]
     log = await client.get(f"/huishoudens/{household.id}/inzage")
-    assert "Fatima (regisseur) bekeek jullie naam in een melding" in log.text
+    assert "Fatima keek 1 keer op" in log.text and "Bekeken: jullie naam in een melding." in log.text
