@@ -10,14 +10,14 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.auth import enrolment
-from server.domain.errors import N_, InvalidInput
+from server.domain.errors import InvalidInput
 from server.domain.models import Household
 from server.domain.network import service as network
 from server.domain.network.model import NetworkPerson, NetworkRelation
 from server.domain.network.service import FORMAL, INFORMAL, RINGS, InviteInput, NetworkPersonInput, NoteInput
 from server.domain.policy import Action, Actor, Relation
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, Form, household_or_404
+from server.routes.deps import DbSession, Form, household_or_404, plan_url
 from server.routes.links import remember_link, show_link
 from server.views.network_map import household_map
 from server.views.presenters import relation_label, ring_label
@@ -157,13 +157,6 @@ async def update_person(
 # --------------------------------------------------------------------------------------------------------
 
 
-def _uuid_or_none(raw: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        return None
-
-
 async def _invite_form(
     request: Request[Any, Any, Any],
     db: DbSession,
@@ -184,6 +177,8 @@ async def _invite_form(
             "errors": {k: _(v) for k, v in errors.items()},
             "person_options": [(str(p.id), p.name) for p in people],
             "action_options": [(str(a.id), a.what) for a in actions],
+            "relation_options": [(r.value, relation_label(r.value)) for r in NetworkRelation],
+            "from_action": next((a for a in actions if str(a.id) == values.action), None),
             "default_message": _(
                 "Hoi! Wil je ons helpen met ons plan? Met deze link kom je erin. Je ziet alleen wat wij met je delen."
             ),
@@ -200,6 +195,7 @@ async def invite_form(
     values = InviteInput(
         network_person=str(request.query_params.get("persoon", "")), action=str(request.query_params.get("actie", ""))
     )
+    values.new_name = await network.newcomer_for_action(db_session, household_id, values.action, values.network_person)
     return await _invite_form(request, db_session, household, values, {})
 
 
@@ -207,31 +203,19 @@ async def invite_form(
 async def invite(
     request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID], data: Form[InviteInput]
 ) -> Response[Any]:
+    """Invite someone from the map, or someone new who goes on the map in the same step."""
     household = await household_or_404(db_session, household_id)
     actor: Actor = request.state.actor
-    person_id = _uuid_or_none(data.network_person)
-    errors: dict[str, str] = {}
-    if person_id is None:
-        errors["network_person"] = N_("Kies wie jullie uitnodigen.")
-    action_id = _uuid_or_none(data.action) if data.action else None
-    if data.action and action_id is None:
-        errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
     try:
-        if errors or person_id is None:
-            raise InvalidInput(errors)
-        invitation = await network.invite(
-            db_session,
-            actor,
-            household_id,
-            household.municipality_id,
-            person_id,
-            message=data.message,
-            action_id=action_id,
-        )
+        invitation = await network.invite_someone(db_session, actor, household_id, household.municipality_id, data)
     except InvalidInput as exc:
         return await _invite_form(request, db_session, household, data, exc.errors, status_code=400)
+    # Invited for an action (from the action's form, say): back to that action in the plan afterwards.
+    # (The action's id was read as one by the invitation, so it is a plain id here.)
+    action_id = uuid.UUID(data.action.strip()) if data.action.strip() else None
+    back = plan_url(household_id, f"actie-{action_id}") if action_id else _map_url(household_id)
     if not invitation.needs_link:
-        return see_other(_map_url(household_id, "uitgenodigd"))
+        return see_other(back if action_id else _map_url(household_id, "uitgenodigd"))
     link = await enrolment.issue(
         db_session,
         person=invitation.person,
@@ -239,7 +223,7 @@ async def invite(
         origin=request.app.state.settings.origin,
         message=invitation.message,
     )
-    remember_link(request, link, back=_map_url(household_id), message=invitation.message)
+    remember_link(request, link, back=back, message=invitation.message)
     return see_other(f"/huishoudens/{household_id}/netwerk/link")
 
 

@@ -164,6 +164,9 @@ class InviteInput:
     network_person: str = ""
     action: str = ""
     message: str = ""
+    # Someone not on the map yet, put on it (name and relation) and invited in the same step.
+    new_name: str = ""
+    new_relation: str = ""
 
 
 @dataclass
@@ -265,6 +268,68 @@ async def invite(
     )
     await record_involvement(db, household_id)
     return Invitation(person=person, network_person=row, needs_link=has_passkey is None, message=words)
+
+
+def _uuid_or_none(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        return None
+
+
+async def newcomer_for_action(db: AsyncSession, household_id: uuid.UUID, action: str, chosen: str) -> str:
+    """The name typed as "wie precies" on an action for the network, when that person is not on the map yet
+    and nobody is chosen: the invitation offers to put them on it."""
+    action_id = _uuid_or_none(action) if action.strip() else None
+    if action_id is None or chosen.strip():
+        return ""
+    row = await find_in_household(db, PlanAction, action_id, household_id)
+    if row is None or row.who_type != WhoType.NETWERK or not row.performer:
+        return ""
+    names = await db.scalars(select(NetworkPerson.name).where(NetworkPerson.household_id == household_id))
+    return "" if row.performer.casefold() in {name.casefold() for name in names} else row.performer
+
+
+# The fields of the map's form, as the invitation form names them for someone new.
+NEW_PERSON_FIELDS = {"name": "new_name", "relation": "new_relation"}
+
+
+async def invite_someone(
+    db: AsyncSession, actor: Actor, household_id: uuid.UUID, municipality_id: uuid.UUID, data: InviteInput
+) -> Invitation:
+    """The invitation form: someone from the map, or someone new who is put on the map first (an action for
+    "iemand uit ons netwerk" is often for someone the household has not drawn yet). Nothing is stored unless
+    the whole form is right."""
+    errors: dict[str, str] = {}
+    person_id = _uuid_or_none(data.network_person) if data.network_person.strip() else None
+    new = NetworkPersonInput(name=data.new_name, relation=data.new_relation)
+    adding = bool(data.new_name.strip())
+    if data.network_person.strip() and person_id is None:
+        errors["network_person"] = N_("Kies wie jullie uitnodigen.")
+    elif person_id is not None and adding:
+        errors["new_name"] = N_(
+            "Kies iemand van de netwerkkaart of vul een nieuwe naam in, niet allebei. Zet de keuze op "
+            "‘iemand nieuw’ of maak de naam leeg."
+        )
+    elif person_id is None and not adding:
+        errors["network_person"] = N_(
+            "Kies wie jullie uitnodigen, of vul de naam in van iemand die nog niet op de netwerkkaart staat."
+        )
+    if adding and person_id is None:
+        try:
+            new.validate()
+        except InvalidInput as exc:
+            errors.update({NEW_PERSON_FIELDS.get(k, k): v for k, v in exc.errors.items()})
+    action_id = _uuid_or_none(data.action) if data.action.strip() else None
+    if data.action.strip() and action_id is None:
+        errors["action"] = N_("Kies een actie voor iemand uit jullie netwerk die nog niet klaar is.")
+    if errors:
+        raise InvalidInput(errors)
+    if person_id is None:
+        person_id = (await add_person(db, actor, household_id, new)).id
+    # A refusal from here on (a message too long, an action done meanwhile) rolls the new map entry back with
+    # the rest of the request.
+    return await invite(db, actor, household_id, municipality_id, person_id, message=data.message, action_id=action_id)
 
 
 async def _end_access(
