@@ -33,7 +33,7 @@ from server.domain.models import (
 )
 from server.domain.policy import Actor, InvolvedView
 from server.domain.text import clean, refused
-from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.volunteering.model import HelpOffer, HelpOfferStatus, HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import Involvement
 
 MAX_ORGANISATION = 120
@@ -340,10 +340,12 @@ async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Invol
     )
     volunteers = await db.execute(
         select(Person.display_name, func.min(HelpRequest.accepted_at))
-        .join(HelpRequest, HelpRequest.volunteer_id == Person.id)
+        .join(HelpOffer, HelpOffer.volunteer_id == Person.id)
+        .join(HelpRequest, HelpRequest.id == HelpOffer.help_request_id)
         .where(
             HelpRequest.household_id == household_id,
-            HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+            HelpOffer.status == HelpOfferStatus.ACCEPTED,
+            HelpRequest.status.in_([HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
         )
         .group_by(Person.display_name)
         .order_by(Person.display_name)

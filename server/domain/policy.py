@@ -32,7 +32,7 @@ from server.domain.models import (
 )
 from server.domain.plan.model import Share, ShareSubject
 from server.domain.teamwork.model import Cover, Escalation, EscalationStatus, cover_day
-from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.volunteering.model import HelpOffer, HelpOfferStatus, HelpRequest, HelpRequestStatus
 from server.domain.workspace.model import Handover, HandoverStatus
 
 PUBLIC = "public"
@@ -659,10 +659,15 @@ def _relations_statement(partner: bool, volunteer: bool, regisseur: bool, lead: 
             ).label("open_escalation"),
             (
                 # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
+                # (A request with set days stays open while days are open, and its accepted volunteers help.)
                 exists().where(
+                    HelpOffer.help_request_id == HelpRequest.id,
+                    HelpOffer.volunteer_id == person_id,
+                    HelpOffer.status == HelpOfferStatus.ACCEPTED,
                     HelpRequest.household_id == household_id,
-                    HelpRequest.volunteer_id == person_id,
-                    HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+                    HelpRequest.status.in_(
+                        [HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]
+                    ),
                 )
                 if volunteer
                 else false

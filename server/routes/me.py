@@ -19,6 +19,7 @@ from server.domain.partner import partner_start
 from server.domain.people import LanguageChoice, PasskeyRemoval
 from server.domain.policy import Action, Actor, decide_role
 from server.domain.teamwork.start import team_start
+from server.domain.volunteering.service import tasks_of
 from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import pending_for_receiver
 from server.routes.deps import DbSession, Form
@@ -28,6 +29,7 @@ from server.views.evaluation import next_evaluation_rows
 from server.views.partner import start_view
 from server.views.presenters import account_event_sentence, day, handover_offer_row, moment, role_label
 from server.views.team import team_start_context
+from server.views.volunteering import view_helpers as volunteering_helpers
 from server.web import render, see_other
 
 
@@ -81,6 +83,9 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "can_approve_recovery": decide_role(actor, Action.RECOVERY_APPROVE),
             "is_coordinator": actor.has_role(Role.VOLUNTEER_COORDINATOR),
             "is_volunteer": actor.has_role(Role.VOLUNTEER),
+            # A volunteer's own days and tasks ("Dinsdag en donderdag: naar school brengen, 8.15 uur").
+            "my_tasks": await tasks_of(db_session, actor) if actor.has_role(Role.VOLUNTEER) else [],
+            **volunteering_helpers(),
             "welcome": request.query_params.get("welkom") == "1",
         },
     )

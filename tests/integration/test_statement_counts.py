@@ -169,7 +169,8 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "network.invite_form": 6,
     "network.link": 3,
     "help.new": 5,
-    "help.list": 10,
+    # With the rota of the requests for set days (who does which day).
+    "help.list": 11,
     # With the gezinsbudget (its trajectories and entries in one statement) and the evaluations (their rows,
     # guests and goal reviews).
     "export.json": 24,
@@ -183,6 +184,10 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as volunteer)": 9,
     "help.task": 10,
     "help.board": 6,
+    # What an accepted volunteer gets to know: the offer, the household's members and the earlier choice.
+    "help.offer.share": 9,
+    # With the volunteer's days and tasks.
+    "me.overview (as volunteer)": 5,
     # With the household's doorbraak (open, or the latest decision) for its regisseur.
     # With whether she keeps the household on her devices for a home visit.
     "household.overview (as regisseur)": 16,
@@ -390,6 +395,8 @@ VISITS: tuple[Visit, ...] = (
     Visit("household.overview", VOLUNTEER_ACCEPTED, "as volunteer"),
     Visit("help.task", VOLUNTEER_ACCEPTED),
     Visit("help.board", VOLUNTEER_ACCEPTED, lists=True),
+    Visit("help.offer.share", params={"offer_id": "accepted_offer"}),
+    Visit("me.overview", VOLUNTEER_ACCEPTED, label="as volunteer", lists=True),
     Visit("household.overview", REGISSEUR, "as regisseur", lists=True),
     Visit("plan.view", REGISSEUR, "as regisseur", lists=True),
     Visit(
@@ -612,6 +619,13 @@ async def furnish(db: AsyncSession, world: MatrixWorld) -> Places:
         "volunteer_action": str(world.a.actions["volunteer"]),
         "person_id": str(world.a.network_person),
         "request_id": str(world.a.accepted_request),
+        "accepted_offer": str(
+            await db.scalar(
+                select(HelpOffer.id).where(
+                    HelpOffer.help_request_id == world.a.accepted_request, HelpOffer.status == HelpOfferStatus.ACCEPTED
+                )
+            )
+        ),
         "token": world.enrolment_token,
         "staff_person": str(world.managed_staff),
         "staff_role": str(world.managed_role),

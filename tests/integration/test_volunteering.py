@@ -9,7 +9,16 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.models import AccessLogEntry, Household, Organisation, OrganisationKind, Person, Role, utcnow
+from server.domain.models import (
+    AccessLogEntry,
+    Household,
+    Member,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    utcnow,
+)
 from server.domain.people import create_person
 from server.domain.plan.model import ActionStatus, Goal, PlanAction
 from server.domain.volunteering.model import HelpOffer, HelpRequest, InvolvementCount
@@ -56,7 +65,7 @@ async def published_request(
     response = await submit(
         url, url, {"what": "Een kind naar school brengen", "when_text": "Op slechte dagen, 8.15 uur"}
     )
-    assert response.status_code == 303
+    assert response.status_code == 303, response.text[response.text.find("<main") :][:3000]
     return world, household, anouk, action
 
 
@@ -106,11 +115,31 @@ async def test_the_whole_path_from_card_to_confirmed_with_details_only_after_acc
     assert offer is not None
     accepted = await submit(requests_page, f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/accepteren")
     assert accepted.status_code == 303
+    share_url = f"/huishoudens/{household.id}/hulpvragen/aanbod/{offer.id}/delen"
+    assert accepted.headers["location"].startswith(share_url)
 
+    # Until the household chose, the volunteer reads the card and nothing about the household.
     client.cookies.clear()
     await signed_in_as(client, db, sem)
     board = await client.get("/taken")
     assert "Mijn taken" in board.text
+    task = await client.get(f"/huishoudens/{household.id}/hulpvragen/{request.id}/taak")
+    assert task.status_code == 200
+    assert "Het huishouden kiest nog wat je mag weten." in task.text
+    for detail in ("Anouk", ADDRESS, "06-11122233"):
+        assert detail not in task.text
+
+    client.cookies.clear()
+    await signed_in_as(client, db, anouk)
+    share_page = await client.get(share_url)
+    assert "Wat mag Sem weten?" in share_page.text
+    member = await db.scalar(select(Member).where(Member.household_id == household.id))
+    assert member is not None
+    shared = await submit(share_page, share_url, {"members": [str(member.id)], "place": "adres", "phone": "ja"})
+    assert shared.status_code == 303
+
+    client.cookies.clear()
+    await signed_in_as(client, db, sem)
     task = await client.get(f"/huishoudens/{household.id}/hulpvragen/{request.id}/taak")
     assert task.status_code == 200
     assert "Anouk" in task.text and ADDRESS in task.text and "06-11122233" in task.text

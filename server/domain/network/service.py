@@ -25,7 +25,7 @@ from server.domain.plan import service as plan
 from server.domain.plan.model import ActionStatus, PlanAction, Share, WhoType
 from server.domain.policy import Actor, Relation
 from server.domain.rows import find_in_household, get_in_household
-from server.domain.volunteering.model import HelpRequest, HelpRequestStatus
+from server.domain.volunteering.model import HelpOffer, HelpOfferStatus, HelpRequest, HelpRequestStatus
 from server.domain.volunteering.service import record_involvement
 
 MAX_NAME = 120
@@ -451,10 +451,13 @@ async def helper_load(db: AsyncSession, household_id: uuid.UUID, *, limit: int) 
     names = {row[0]: row[1] for row in rows.tuples()}
     volunteers = set(
         await db.scalars(
-            select(HelpRequest.volunteer_id).where(
+            select(HelpOffer.volunteer_id)
+            .join(HelpRequest, HelpRequest.id == HelpOffer.help_request_id)
+            .where(
                 HelpRequest.household_id == household_id,
-                HelpRequest.volunteer_id.in_(list(counts)),
-                HelpRequest.status.in_([HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
+                HelpOffer.volunteer_id.in_(list(counts)),
+                HelpOffer.status == HelpOfferStatus.ACCEPTED,
+                HelpRequest.status.in_([HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
             )
         )
     )
