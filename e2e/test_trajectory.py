@@ -337,7 +337,7 @@ def test_a_regisseur_takes_a_household_from_its_registration_to_its_closing_on_a
         f"{member} schreef een correctie bij het gespreksverslag.",
         f"{member} zei op ",
         "Jullie plan is vastgesteld.",
-        "Fatima zette het plan in gang: jullie zijn begonnen met de uitvoering.",
+        "Fatima zette het plan in gang: jullie zijn begonnen.",
         "De eerste evaluatie van het plan is op ",
         "Fatima vraagt Joost om jullie regisseur te worden.",
         " is Joost jullie regisseur.",

@@ -468,12 +468,12 @@ class Can:
     def covering(self) -> bool:
         """Working on the plan as waarneming for an absent regisseur."""
         return self.relation is Relation.COVERING
+
     @property
     def household_words(self) -> bool:
         """Pages use the household's words for the scale, the leefgebieden, phases and kinds of meting: for the
         household and the people around it (network, volunteers), not for professionals."""
         return self.relation in (Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED)
-
 
 
 NOTHING = Can()

@@ -29,6 +29,7 @@ from server.routes import (
     team,
     trajectory,
     volunteering,
+    welcome,
     workspace,
 )
 
@@ -38,6 +39,7 @@ ROUTE_HANDLERS: list[Any] = [
     *offline.ROUTES,
     *auth.ROUTES,
     *me.ROUTES,
+    *welcome.ROUTES,
     *notifications.ROUTES,
     *households.ROUTES,
     *workspace.ROUTES,

@@ -33,6 +33,7 @@ from server.i18n import gettext as _
 from server.routes.deps import NOT_REFUSED, DbSession, Form, Refused, guarded_household, household_and_instrument
 from server.views.evaluation import evaluation_row, goal_rows, round_rows
 from server.views.presenters import day, decision_label, evaluation_status_label, exit_reason_label, goal_outcome_label
+from server.views.ratings import for_reader
 from server.web import flash, render, see_other
 
 LIST = "/huishoudens/{household_id:uuid}/evaluaties"
@@ -168,10 +169,11 @@ async def _evaluation_page(
             {"id": str(g.id), "name": g.name, "organisation": g.organisation_id is not None} for g in view.guests
         ],
         "choices": [(c.key, c.name) for c in view.choices],
-        "scores": round_rows(view, instrument),
+        # The leefgebieden and goals in the reader's words (the household's, or the professional's).
+        "scores": round_rows(view, for_reader(can, instrument)),
         "has_scores": bool(view.round),
         "scored_ahead": Perspective.HOUSEHOLD in view.round,
-        "goals": goal_rows(view, instrument),
+        "goals": goal_rows(view, for_reader(can, instrument)),
         "left": view.left,
         # The regisseur opens it during the uitvoering (or, from before evaluations were kept, in the phase
         # evaluatie), moves it while it is not opened, and decides once it is.

@@ -31,6 +31,7 @@ from server.views.presenters import (
     LOCAL_TZ,
     day,
     handover_waiting,
+    household_phase_label,
     moment,
     phase_label,
     referral_label,
@@ -112,6 +113,8 @@ async def household_overview(
             and await offline.is_marked(db_session, request.state.actor, household.id),
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
+            # The same, in the household's words (for the household and the people around it).
+            "phase_plain": household_phase_label(trajectory.phase) if trajectory else "",
             "started": day(trajectory.started_on) if trajectory else "",
             "triage_open": trajectory is not None and trajectory.phase in lifecycle.BEFORE_TRIAGE,
             # The plan's akkoord once the intake is complete, the next check-in of a waakvlam.

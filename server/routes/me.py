@@ -11,7 +11,7 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import people
+from server.domain import people, welcome
 from server.domain.caseload import caseload, chosen_phase, households_of_member
 from server.domain.errors import NotFound
 from server.domain.models import Household, Person, Role
@@ -45,6 +45,9 @@ async def helping(db: DbSession, actor: Actor) -> list[Household]:
 async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     actor: Actor = request.state.actor
     own_households = await households_of_member(db_session, actor)
+    # "Begin hier": a household member's first-visit steps, until she finished or skipped them.
+    first = await welcome.first_steps(db_session, actor.person, own_households[0].id if own_households else None)
+    asked = request.query_params.get("begin-hier", "")
     has_caseload = actor.has_role(Role.REGISSEUR)
     own_caseload = (
         caseload_context(await caseload(db_session, actor, phase=chosen_phase(request.query_params.get("fase"))))
@@ -87,6 +90,9 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             "my_tasks": await tasks_of(db_session, actor) if actor.has_role(Role.VOLUNTEER) else [],
             **volunteering_helpers(),
             "welcome": request.query_params.get("welkom") == "1",
+            "first_steps": first,
+            "first_step": first.current(int(asked) if asked in ("1", "2", "3") else 1) if first else 0,
+            "first_steps_skipped": asked == "klaar",
         },
     )
 

@@ -36,6 +36,7 @@ from server.views.presenters import (
     status_label,
     who_type_label,
 )
+from server.views.ratings import for_reader
 from server.web import flash, is_fragment_request, render, see_other
 
 # --------------------------------------------------------------------------------------------------------
@@ -50,7 +51,8 @@ async def plan_page(
     household, instrument = await household_and_instrument(request, db_session)
     relation: Relation = request.state.relation
     actor: Actor = request.state.actor
-    view = await plan.load_plan(db_session, household_id, instrument, actor, relation)
+    # Goals name their leefgebied in the reader's words (the household's, or the professional's).
+    view = await plan.load_plan(db_session, household_id, for_reader(request.state.can, instrument), actor, relation)
     return render(
         request,
         "pages/plan/plan.html",
@@ -90,7 +92,11 @@ async def new_goal(
 ) -> Template:
     household, instrument = await household_and_instrument(request, db_session)
     data = GoalInput(domain_key=request.query_params.get("leefgebied", ""), horizon=Horizon.EERST.value)
-    return render(request, "pages/plan/goal_form.html", _goal_form_context(household, instrument, data, {}))
+    return render(
+        request,
+        "pages/plan/goal_form.html",
+        _goal_form_context(household, for_reader(request.state.can, instrument), data, {}),
+    )
 
 
 @post(f"{PLAN}/doelen", name="plan.goal.create", opt={"policy": Action.PLAN_WRITE}, status_code=200)
@@ -103,7 +109,7 @@ async def create_goal(
             db_session, request.state.actor, request.state.relation, household_id, instrument, data
         )
     except InvalidInput as exc:
-        context = _goal_form_context(household, instrument, data, exc.errors)
+        context = _goal_form_context(household, for_reader(request.state.can, instrument), data, exc.errors)
         return render(request, "pages/plan/goal_form.html", context, status_code=400)
     return see_other(plan_url(household_id, f"doel-{goal.id}"))
 
@@ -126,7 +132,9 @@ async def edit_goal(
 ) -> Template:
     household, instrument = await household_and_instrument(request, db_session)
     goal = await plan.get_goal(db_session, household_id, goal_id)
-    context = _goal_form_context(household, instrument, _goal_as_input(goal), {}, goal=goal, version=goal.version)
+    context = _goal_form_context(
+        household, for_reader(request.state.can, instrument), _goal_as_input(goal), {}, goal=goal, version=goal.version
+    )
     return render(request, "pages/plan/goal_form.html", context)
 
 
@@ -146,13 +154,13 @@ async def update_goal(
         current = _goal_as_input(goal)
         context = _goal_form_context(
             household,
-            instrument,
+            for_reader(request.state.can, instrument),
             data,
             {},
             goal=goal,
             version=goal.version,
             conflict={
-                "domain": instrument.domain_name(current.domain_key),
+                "domain": for_reader(request.state.can, instrument).domain_name(current.domain_key),
                 "text": current.text,
                 "horizon": horizon_label(current.horizon),
                 "target": current.target_score,
@@ -161,7 +169,9 @@ async def update_goal(
         )
         return render(request, "pages/plan/goal_form.html", context, status_code=409)
     except InvalidInput as exc:
-        context = _goal_form_context(household, instrument, data, exc.errors, goal=goal, version=data.version)
+        context = _goal_form_context(
+            household, for_reader(request.state.can, instrument), data, exc.errors, goal=goal, version=data.version
+        )
         return render(request, "pages/plan/goal_form.html", context, status_code=400)
     return see_other(plan_url(household_id, f"doel-{goal_id}"))
 

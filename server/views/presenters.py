@@ -16,6 +16,7 @@ from server.domain.events import EventKind
 from server.domain.models import AccessLogEntry, Person, Phase, ReferralSource, Role, TimelineEvent, TriageOutcome
 from server.domain.network.model import NetworkRelation
 from server.domain.plan.model import ActionStatus, Horizon, WhoType
+from server.domain.ratings.instruments import built_in as built_in_instruments
 from server.domain.ratings.model import AssessmentKind, Perspective
 from server.domain.volunteering.model import HelpRequestStatus
 from server.domain.workspace import evaluation as evaluations
@@ -166,6 +167,13 @@ def household_assessment_kind_label(kind: str) -> str:
         AssessmentKind.TUSSENDOOR: _("scores tussendoor"),
     }
     return labels.get(kind, kind)
+
+
+def plain_domain_name(name: str) -> str:
+    """A leefgebied's name as stored in the timeline (the professional name of a built-in set), in the
+    household's words; a name of a gemeente's own set stays as it is."""
+    plain = {d.name: d.plain_name for i in built_in_instruments().values() for d in i.domains}.get(name)
+    return _(plain) if plain else name
 
 
 def perspective_label(perspective: str) -> str:
@@ -460,14 +468,13 @@ def _phase_sentence(who: str, detail: dict[str, Any]) -> str:
             sentence += " " + _("Waarom: %(reason)s") % {"reason": detail["triage_reason"]}
         return sentence
     if detail.get("to") == Phase.TRIAGE:
-        return _("%(who)s kijkt samen met jullie welke hulp nodig is (triage).") % values
+        return _("%(who)s kijkt samen met jullie welke hulp nodig is.") % values
     later = _later_phase_sentence(who, detail)
     if later:
         return later
-    return _("%(who)s zette de fase van %(from)s naar %(to)s.") % {
+    return _("%(who)s zette een stap: %(to)s.") % {
         "who": who,
-        "from": phase_label(str(detail.get("from", ""))),
-        "to": phase_label(str(detail.get("to", ""))),
+        "to": household_phase_label(str(detail.get("to", ""))),
     }
 
 
@@ -582,7 +589,7 @@ def _later_phase_sentence(who: str, detail: dict[str, Any]) -> str:
     if target == Phase.UITVOERING and source == Phase.EVALUATIE:
         return _("Na de evaluatie gaan jullie verder met het plan.")
     if target == Phase.UITVOERING and source == Phase.PLAN_VASTGESTELD:
-        return _("%(who)s zette het plan in gang: jullie zijn begonnen met de uitvoering.") % values
+        return _("%(who)s zette het plan in gang: jullie zijn begonnen.") % values
     if target == Phase.EVALUATIE:
         return _("%(who)s kijkt met jullie terug: hoe gaat het met het plan? (evaluatie)") % values
     if target == Phase.WAAKVLAM:
@@ -655,6 +662,9 @@ def handover_waiting(pending: PendingHandover | None) -> str:
 
 def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     values = {"who": who, **{k: v for k, v in detail.items() if isinstance(v, str | int)}}
+    if isinstance(detail.get("domain"), str):
+        # The timeline is the household's: its leefgebieden in its own words.
+        values["domain"] = plain_domain_name(detail["domain"])
     templates: dict[str, str] = {
         EventKind.GOAL_CREATED: _("%(who)s schreef een doel bij %(domain)s: \u201c%(goal)s\u201d."),
         EventKind.GOAL_UPDATED: _("%(who)s paste het doel \u201c%(goal)s\u201d aan."),
@@ -696,9 +706,9 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     if kind in INTAKE_SENTENCES:
         return str(INTAKE_SENTENCES[kind]() % values)
     if kind == EventKind.ASSESSMENT_STARTED:
-        return _("%(who)s begon een nieuwe meting: %(kind)s.") % {
+        return _("%(who)s begon een nieuwe ronde scores: %(kind)s.") % {
             "who": who,
-            "kind": assessment_kind_label(str(detail.get("assessment_kind", ""))),
+            "kind": household_assessment_kind_label(str(detail.get("assessment_kind", ""))),
         }
     template = templates.get(kind)
     if template is None:

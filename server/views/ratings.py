@@ -53,8 +53,15 @@ def rating_rows(view: ratings.RatingsView, mine: Perspective) -> list[dict[str, 
     return rows
 
 
+def both_words(professional: str, household: str) -> str:
+    """The professional word with the household's beside it, for the dossier the household downloads."""
+    plain = _(household) if household else ""
+    return f"{professional} ({plain})" if plain and plain != professional else professional
+
+
 def rating_table(view: ratings.RatingsView) -> list[dict[str, Any]]:
-    """Every assessment with its scores, for the export: who scored, when, and per leefgebied."""
+    """Every assessment with its scores, for the export: who scored, when, and per leefgebied. The dossier
+    keeps the professional words, with the household's words beside them."""
     instrument = view.instrument
     rows = []
     for item in view.household + view.professional:
@@ -64,9 +71,9 @@ def rating_table(view: ratings.RatingsView) -> list[dict[str, Any]]:
                 "perspective": perspective_label(item.assessment.perspective),
                 "scores": [
                     (
-                        d.name,
+                        both_words(d.name, d.household_name),
                         item.ratings[d.key].score if d.key in item.ratings else None,
-                        step.label
+                        both_words(step.label, step.household)
                         if d.key in item.ratings and (step := instrument.step(item.ratings[d.key].score))
                         else "",
                         item.ratings[d.key].note if d.key in item.ratings else "",

@@ -129,7 +129,7 @@ async def test_actions_are_added_ticked_and_unticked_and_every_change_is_on_the_
 
     timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
     for sentence in (
-        "Anouk schreef een doel bij Sociaal netwerk",
+        "Anouk schreef een doel bij Mensen om je heen",
         "Anouk voegde een actie toe: “Twee vrijwilligers vinden”.",
         "Anouk vinkte “Milan naar school brengen op slechte dagen” af.",
         "Anouk zette “Milan naar school brengen op slechte dagen” terug op niet gedaan.",

@@ -483,19 +483,19 @@ def has_others(case: Case) -> bool:
     )
 
 
-def fill(case: Case, target: Target, ask: Ask) -> str:
-    def value(match: re.Match[str]) -> str:
-        if target.rows is None:
-            return str(uuid.uuid4())
-        if target.others:
 # Path parameters that are no id (a step of the scores stepper): the same value for every target.
 NOT_IDS: dict[str, str] = {"step_number": "1"}
 
 
-            return str(OTHERS[match.group(1)](case, ask))
-        return str(FILLERS[match.group(1)](case, target.rows, ask))
+def fill(case: Case, target: Target, ask: Ask) -> str:
+    def value(match: re.Match[str]) -> str:
         if match.group(1) in NOT_IDS:
             return NOT_IDS[match.group(1)]
+        if target.rows is None:
+            return str(uuid.uuid4())
+        if target.others:
+            return str(OTHERS[match.group(1)](case, ask))
+        return str(FILLERS[match.group(1)](case, target.rows, ask))
 
     return PARAM.sub(value, case.path)
 

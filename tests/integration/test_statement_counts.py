@@ -176,7 +176,8 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "export.json": 24,
     "export.pdf": 24,
     # With the next evaluation of the member's household.
-    "me.overview": 4,
+    # With "Begin hier" (the first-visit steps) one query more while they are shown.
+    "me.overview": 5,
     "me.passkeys": 3,
     "household.overview (as network member)": 12,
     "plan.view (as network member)": 9,

@@ -220,7 +220,7 @@ async def test_the_whole_way_from_akkoord_at_the_table_to_waakvlam_and_back(
     for sentence in (
         f"Fatima schreef op dat jullie op {long_day(agreed_on)} akkoord gingen met het plan.",
         "Jullie plan is vastgesteld.",
-        "Fatima zette het plan in gang: jullie zijn begonnen met de uitvoering.",
+        "Fatima zette het plan in gang: jullie zijn begonnen.",
         f"De eerste evaluatie van het plan is op {long_day(utcnow().date() + dt.timedelta(days=70))}.",
         "Fatima kijkt met jullie terug: hoe gaat het met het plan? (evaluatie)",
         "Na de evaluatie gaan jullie verder met het plan.",

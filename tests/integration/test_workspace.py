@@ -181,7 +181,7 @@ async def test_each_triage_outcome_leads_to_its_phase(
     overview = await client.get(f"/huishoudens/{household.id}")
     assert f"Fase: {phase}" in overview.text and "/triage" not in overview.text
     timeline = (await client.get(f"/huishoudens/{household.id}/tijdlijn")).text
-    assert "Fatima kijkt samen met jullie welke hulp nodig is (triage)." in timeline
+    assert "Fatima kijkt samen met jullie welke hulp nodig is." in timeline
     assert sentence in timeline and "Waarom: Zeven instanties" in timeline
     # Done is done: the page says so, and a second decision is refused.
     again = await client.get(triage)
