@@ -192,7 +192,8 @@ def _goal_remove_page(
         {
             "household": household,
             "goal": goal,
-            "domain_name": instrument.domain_name(goal.domain_key),
+            # The leefgebied in the reader's words (the household's own).
+            "domain_name": for_reader(request.state.can, instrument).domain_name(goal.domain_key),
             "errors": {k: _(v) for k, v in (errors or {}).items()},
             "changed": changed,
         },

@@ -79,6 +79,9 @@ async def test_the_household_strikes_a_goal_out_and_the_timeline_keeps_it_with_i
     assert f"Doel geschrapt: \u201c{GOAL_TEXT}\u201d. Anouk schrapte het uit jullie plan." in timeline.text
     assert "trok de hulpvraag \u201cEen kind naar school brengen\u201d in" in timeline.text
 
+    # A plan page left open cannot tick an action of the goal any more.
+    stale_tick = await submit(plan, f"/huishoudens/{household_id}/plan/acties/{volunteer_action.id}/afvinken", {})
+    assert stale_tick.status_code == 404
     # The goal can no longer be changed or given actions; its confirm page leads back to the plan.
     assert (await client.get(f"/huishoudens/{household_id}/plan/doelen/{goal.id}/bewerken")).status_code == 404
     assert (await client.get(f"/huishoudens/{household_id}/plan/doelen/{goal.id}/acties/nieuw")).status_code == 404

@@ -252,7 +252,16 @@ async def get_goal_or_removed(db: AsyncSession, household_id: uuid.UUID, goal_id
 
 
 async def get_action(db: AsyncSession, household_id: uuid.UUID, action_id: uuid.UUID) -> PlanAction:
-    return await get_in_household(db, PlanAction, action_id, household_id)
+    """An action of the household's plan. One of a goal the household struck out went with it: a page left
+    open cannot tick it, note on it or ask a volunteer for it any more."""
+    action: PlanAction | None = await db.scalar(
+        select(PlanAction)
+        .join(Goal, Goal.id == PlanAction.goal_id)
+        .where(PlanAction.id == action_id, PlanAction.household_id == household_id, Goal.removed_at.is_(None))
+    )
+    if action is None:
+        raise NotFound
+    return action
 
 
 async def create_goal(
