@@ -171,6 +171,8 @@ async def test_only_the_household_strikes_a_goal_out_and_a_partner_loses_the_sha
     assert (await submit(_remove_url(goal), _remove_url(goal), {"zeker": "ja"})).status_code == 303
     await db.refresh(share)
     assert share.revoked_at is not None
+    timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
+    assert "Anouk stopte met delen van \u201cGrip op ons geld\u201d met MEE." in timeline.text
 
     client.cookies.clear()
     await signed_in_as(client, db, ruud)

@@ -380,6 +380,17 @@ async def remove_goal(
     for share in shares:
         share.revoked_at = now
     await db.flush()
+    # Each share ends as when the household stops it by hand: the timeline says so, and the organisation is
+    # told by the notification rules of a share stopped.
+    for share in shares:
+        await record_event(
+            db,
+            household_id=household_id,
+            actor=actor.person,
+            kind=EventKind.SHARE_REVOKED,
+            detail={"goal": goal.text, "with": names.get(share.id, ""), "subject": str(share.subject)},
+            subject_id=share.id,
+        )
     await record_event(
         db,
         household_id=household_id,
