@@ -72,7 +72,7 @@ def rate_everything(page: Page, household_id: str) -> None:
 
 def write_goal_and_actions(page: Page, household_id: str) -> None:
     visit(page, f"/huishoudens/{household_id}/plan/doelen/nieuw")
-    page.get_by_label("Bij welk leefgebied hoort dit doel?").select_option(label="Sociaal netwerk")
+    page.get_by_label("Bij welk leefgebied hoort dit doel?").select_option(label="Mensen om je heen")
     page.get_by_label("Wat willen jullie bereiken?").fill(GOAL)
     page.get_by_label("over 3 maanden").check()
     page.get_by_role("button", name="Bewaren").click()

@@ -251,7 +251,7 @@ def test_a_regisseur_takes_a_household_from_its_registration_to_its_closing_on_a
     phone_to(page, page.get_by_role("link", name="Terug naar het overzicht"), HOUSEHOLD_URL.pattern)
     phone_to(page, page.get_by_role("link", name="Ons plan", exact=True), r"/plan$")
     phone_to(page, page.get_by_role("link", name="Doel toevoegen"), r"/plan/doelen/nieuw$")
-    page.get_by_label("Bij welk leefgebied hoort dit doel?").select_option(label="Financiën")
+    page.get_by_label("Bij welk leefgebied hoort dit doel?").select_option(label="Geld")
     page.get_by_label("Wat willen jullie bereiken?").fill(GOAL)
     page.get_by_label("over 3 maanden").check()
     phone_to(page, page.get_by_role("button", name="Bewaren"), r"/plan")
@@ -327,7 +327,7 @@ def test_a_regisseur_takes_a_household_from_its_registration_to_its_closing_on_a
 
     # --- Noor reads every step in her timeline, in plain words.
     phone_to(page, page.get_by_role("link", name="Terug naar ons overzicht"), HOUSEHOLD_URL.pattern)
-    expect(page.get_by_text(re.compile("^Fase: afgesloten", re.IGNORECASE))).to_be_visible()
+    expect(page.get_by_text(re.compile("^Waar jullie nu staan: de hulp is klaar"))).to_be_visible()
     phone_to(page, page.get_by_role("link", name="Tijdlijn: wat er veranderde"), r"/tijdlijn$")
     timeline = page.locator("main")
     for sentence in (
