@@ -46,7 +46,7 @@ def test_a_member_invites_from_an_action_reads_who_looked_and_strikes_a_goal_out
     page.get_by_label("Wat moet er gebeuren?").fill(ACTION)
     page.get_by_label("iemand uit ons netwerk", exact=True).check()
     page.get_by_label("Wie precies? (naam of organisatie, mag leeg blijven)").fill(grandmother)
-    page.get_by_role("button", name="Bewaren en iemand uit ons netwerk uitnodigen").click()
+    page.get_by_role("button", name="Bewaar en nodig iemand uit ons netwerk uit").click()
     settle(page, r"/netwerk/uitnodigen\?actie=")
     expect(page.get_by_text(f"Voor de actie: {ACTION}")).to_be_visible()
     expect(page.get_by_label("Naam", exact=True)).to_have_value(grandmother)

@@ -315,7 +315,7 @@ async def create_action(
 def _after_action_saved(
     request: Request[Any, Any, Any], household_id: uuid.UUID, action: PlanAction, data: ActionInput
 ) -> str:
-    """The plan at the action; or, after "Bewaren en iemand uitnodigen", the invitation for this action (where
+    """The plan at the action; or, after "Bewaar en nodig iemand uit", the invitation for this action (where
     someone not yet on the network map can be added), for those who may invite."""
     if data.daarna == INVITE_NEXT and request.state.can.invite and action.who_type == WhoType.NETWERK:
         return f"/huishoudens/{household_id}/netwerk/uitnodigen?actie={action.id}"

@@ -17,7 +17,7 @@ from tests.integration.test_network import TOKEN
 from tests.integration.test_plan import member_with_plan
 
 WHAT = "Oma vragen of zij op woensdag Milan ophaalt"
-SAVE_AND_INVITE = "Bewaren en iemand uit ons netwerk uitnodigen"
+SAVE_AND_INVITE = "Bewaar en nodig iemand uit ons netwerk uit"
 
 
 async def test_an_action_for_someone_not_on_the_map_is_saved_and_that_person_invited_in_one_flow(
