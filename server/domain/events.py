@@ -52,6 +52,8 @@ class EventKind(enum.StrEnum):
     HELP_DONE = "help.done"
     HELP_CONFIRMED = "help.confirmed"
     HELP_WITHDRAWN = "help.withdrawn"
+    # The household ended one volunteer's part of a request with set days.
+    HELP_PART_ENDED = "help.part_ended"
     INTAKE_SAVED = "intake.saved"
     INTAKE_COMPLETED = "intake.completed"
     HISTORY_ADDED = "history.added"

@@ -683,6 +683,7 @@ def _plan_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
         EventKind.HELP_DONE: _("%(who)s meldde: \u201c%(what)s\u201d is gedaan."),
         EventKind.HELP_CONFIRMED: _("%(who)s bevestigde dat \u201c%(what)s\u201d gedaan is."),
         EventKind.HELP_WITHDRAWN: _("%(who)s trok de hulpvraag \u201c%(what)s\u201d in."),
+        EventKind.HELP_PART_ENDED: _("%(who)s stopte de hulp van %(volunteer)s bij: \u201c%(what)s\u201d."),
         EventKind.NETWORK_ADDED: _("%(who)s zette %(name)s op de netwerkkaart."),
         EventKind.NETWORK_UPDATED: _("%(who)s paste %(name)s aan op de netwerkkaart."),
         EventKind.NETWORK_WITHDRAWN: _("%(who)s trok de toegang van %(name)s tot jullie plan in."),

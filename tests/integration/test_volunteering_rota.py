@@ -374,6 +374,8 @@ async def test_a_volunteer_sees_only_what_the_household_chose_and_nothing_once_i
     assert ended.status_code == 303
     page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
     assert "Nog open: maandag, dinsdag, donderdag en vrijdag." in page.text
+    timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
+    assert "stopte de hulp van Lotte bij: “Een kind naar school brengen”." in timeline.text
     client.cookies.clear()
     await signed_in_as(client, db, lotte)
     assert (await client.get(task_url)).status_code == 404

@@ -734,7 +734,7 @@ async def end_part(db: AsyncSession, actor: Actor, household_id: uuid.UUID, offe
         db,
         household_id=household_id,
         actor=actor.person,
-        kind=EventKind.HELP_WITHDRAWN,
+        kind=EventKind.HELP_PART_ENDED,
         detail={"what": request.what, "volunteer": volunteer.display_name if volunteer else ""},
         subject_id=chosen.id,
     )
