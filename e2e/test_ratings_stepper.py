@@ -60,6 +60,9 @@ def test_a_member_starts_at_begin_hier_and_scores_one_leefgebied_at_a_time(
     choose(page, "Het gaat slecht", rf"{base}/stap/2\?opgeslagen=financien$")
     expect(page.locator(".stepper__saved[role=status]")).to_have_text("Bewaard: Geld, 2 (Het gaat slecht).")
     expect(page.locator("label[for=stap-voortgang]")).to_have_text("2 van 11")
+    # Focus is on the new step's heading, and the live region says what was stored.
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    expect(page.locator("#aankondiging")).to_have_text("Bewaard: Geld, 2 (Het gaat slecht).")
     page.get_by_role("link", name=re.compile("^Overslaan")).click()
     settle(page, rf"{base}/stap/3$")
     page.get_by_role("link", name="Vorige").click()

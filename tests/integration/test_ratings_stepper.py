@@ -99,6 +99,11 @@ async def test_a_bad_score_in_the_stepper_is_refused_in_plain_dutch_and_nothing_
     assert refused.status_code == 400
     text = visible(refused.text)
     assert "Dit is niet bewaard" in text and "Kies een score van 1 tot en met 5." in text
+    # The error summary takes focus (without JavaScript too), and links to the choices.
+    assert re.search(
+        r'<div class="notice notice--error" role="alert" id="stap-fouten" tabindex="-1" autofocus>', refused.text
+    )
+    assert 'href="#stap-keuzes"' in refused.text
     assert "4 van 11" in text and "Wat ik schreef" in refused.text
     assert "Bewaard" not in visible(refused.text)
     assert await db.scalar(select(func.count()).select_from(Rating)) == 0
