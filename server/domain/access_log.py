@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, cast, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from server.domain.errors import N_
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, Trajectory, utcnow
-from server.domain.plan.model import Goal, Share, ShareSubject
+from server.domain.plan.model import Goal, PlanAction, Share, ShareSubject
 from server.domain.policy import Actor, Relation
 
 # A colleague covering for the absent regisseur looks as "waarneming" (no role of its own: a regisseur's
@@ -264,14 +264,25 @@ class Looker:
 
 @dataclass(frozen=True)
 class ShareReason:
-    """A share of the household that lets someone look: with whom (a person or an organisation's name), what
-    (a goal's text, or the scores) and for what."""
+    """What the household gave someone that lets them look: a share (with a person or an organisation's name:
+    a goal's text or the scores, for a purpose), or an action given to a person of its network."""
 
     person_id: uuid.UUID | None
     organisation_name: str
     goal_text: str
     purpose: str
-    is_ratings: bool
+    kind: str  # a ShareSubject, or ACTION_GIVEN
+
+    @property
+    def is_ratings(self) -> bool:
+        return self.kind == ShareSubject.RATINGS
+
+    @property
+    def is_action(self) -> bool:
+        return self.kind == ACTION_GIVEN
+
+
+ACTION_GIVEN = "action"
 
 
 @dataclass(frozen=True)
@@ -331,13 +342,30 @@ async def read_looks(
     lookers: dict[uuid.UUID, Looker] = {}
     for actor_id, name, organisation in people.tuples():
         lookers.setdefault(actor_id, Looker(actor_id, name, organisation))
-    shares = await session.execute(
-        select(Share.person_id, Organisation.name, Goal.text, Share.purpose, Share.subject)
+    # The shares, and the actions given to people of the network, in one statement.
+    shared = (
+        select(
+            Share.person_id.label("person_id"),
+            Organisation.name.label("organisation"),
+            Goal.text.label("what"),
+            Share.purpose.label("purpose"),
+            Share.subject.label("kind"),
+            Share.created_at.label("since"),
+        )
         .outerjoin(Organisation, Organisation.id == Share.organisation_id)
         .outerjoin(Goal, Goal.id == Share.goal_id)
         .where(Share.household_id == household_id)
-        .order_by(Share.created_at)
     )
+    given = select(
+        PlanAction.assigned_person_id,
+        cast(null(), String),
+        cast(PlanAction.what, String),
+        cast(literal(""), String),
+        cast(literal(ACTION_GIVEN), String),
+        PlanAction.created_at,
+    ).where(PlanAction.household_id == household_id, PlanAction.assigned_person_id.is_not(None))
+    both = union_all(shared, given).subquery()
+    shares = await session.execute(select(both).order_by(both.c.since))
     regisseur_id = await session.scalar(
         select(Trajectory.regisseur_id)
         .where(Trajectory.household_id == household_id)
@@ -349,8 +377,8 @@ async def read_looks(
         cut_off=len(rows) > MAX_LOOKS,
         lookers=list(lookers.values()),
         shares=[
-            ShareReason(person_id, organisation or "", goal or "", purpose, subject == ShareSubject.RATINGS)
-            for person_id, organisation, goal, purpose, subject in shares.tuples()
+            ShareReason(person_id, organisation or "", what or "", purpose or "", str(kind))
+            for person_id, organisation, what, purpose, kind, _since in shares.tuples()
         ],
         regisseur_id=regisseur_id,
     )

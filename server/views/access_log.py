@@ -62,6 +62,8 @@ def _who(group: LookGroup) -> str:
 
 
 def _share_sentence(share: ShareReason, with_whom: str) -> str:
+    if share.is_action:
+        return _("jullie vroegen %(with)s om: \u201c%(what)s\u201d") % {"with": with_whom, "what": share.goal_text}
     if share.is_ratings:
         return _("jullie deelden jullie scores met %(with)s, om: %(purpose)s") % {
             "with": with_whom,
@@ -90,9 +92,14 @@ def reasons(group: LookGroup, reading: LogReading) -> list[str]:
     if role == Role.ADMIN:
         return [_("beheerder van Ons Plan bij de gemeente")]
     if role == Role.VOLUNTEER:
-        return [_("vrijwilliger van wie jullie de hulp aannamen")]
+        given = [s for s in reading.shares if s.is_action and s.person_id == group.actor_id]
+        return [_("vrijwilliger van wie jullie de hulp aannamen"), *(_share_sentence(s, group.name) for s in given)]
     if role == Role.PARTNER_PROFESSIONAL:
-        shared = [s for s in reading.shares if group.organisation and s.organisation_name == group.organisation]
+        shared = [
+            s
+            for s in reading.shares
+            if not s.is_action and group.organisation and s.organisation_name == group.organisation
+        ]
         if shared:
             return [_share_sentence(s, group.organisation) for s in shared]
         return [_("professional van %(organisation)s") % {"organisation": group.organisation or _("een organisatie")}]

@@ -177,6 +177,7 @@ async def test_a_grandmother_invited_from_an_action_sees_only_her_action_ticks_i
     log = await client.get(f"/huishoudens/{household.id}/inzage")
     assert "Oma Ineke keek " in log.text and "Bekeken: jullie plan" in log.text
     assert "iemand uit jullie netwerk die jullie uitnodigden" in log.text
+    assert "jullie vroegen Oma Ineke om: \u201cOma vragen of zij woensdag Milan ophaalt\u201d" in log.text
     timeline = await client.get(f"/huishoudens/{household.id}/tijdlijn")
     assert "Anouk nodigde Oma Ineke uit voor:" in timeline.text
     assert "Oma Ineke vinkte" in timeline.text
