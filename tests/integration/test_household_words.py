@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import signed_in_as
 from tests.integration.test_evaluation import in_uitvoering, planned_of
+from tests.integration.test_network import grandmother_invited, sign_in_grandmother
 
 # Professional words, and the professional names of leefgebieden that have a household name.
 PROFESSIONAL = (
@@ -109,3 +110,17 @@ async def test_every_household_page_uses_household_words_and_the_regisseur_keeps
         text = visible((await client.get(page)).text)
         for word in words:
             assert word in text, f"{page} as the regisseur: {word!r} missing"
+
+
+async def test_a_network_member_reads_the_household_words_too(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, household, _anouk, _goal, _action, token = await grandmother_invited(client, db, submit)
+    await sign_in_grandmother(client, token)
+    for page in ("/mijn", f"/huishoudens/{household.id}", f"/huishoudens/{household.id}/plan"):
+        response = await client.get(page)
+        assert response.status_code == 200, page
+        text = visible(response.text)
+        assert professional_words_in(text) == [] and "Sociaal netwerk" not in text, page
+    # Her goal's leefgebied, in the household's words.
+    assert "Mensen om je heen" in visible((await client.get(f"/huishoudens/{household.id}/plan")).text)
