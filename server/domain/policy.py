@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, exists, literal, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.models import (
@@ -659,7 +659,8 @@ def _relations_statement(partner: bool, volunteer: bool, regisseur: bool, lead: 
             ).label("open_escalation"),
             (
                 # Only while the household's acceptance stands: a withdrawn request ends the volunteer's access.
-                # (A request with set days stays open while days are open, and its accepted volunteers help.)
+                # (A request with set days stays open while days are open, and its accepted volunteers help
+                # until the last day of its period.)
                 exists().where(
                     HelpOffer.help_request_id == HelpRequest.id,
                     HelpOffer.volunteer_id == person_id,
@@ -668,6 +669,7 @@ def _relations_statement(partner: bool, volunteer: bool, regisseur: bool, lead: 
                     HelpRequest.status.in_(
                         [HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]
                     ),
+                    or_(HelpRequest.ends_on.is_(None), HelpRequest.ends_on >= today),
                 )
                 if volunteer
                 else false
@@ -701,7 +703,7 @@ async def relations_to_household(
         "person_id": actor.id,
         "municipality_id": actor.person.municipality_id,
     }
-    if regisseur:
+    if regisseur or actor.has_role(Role.VOLUNTEER):
         parameters["today"] = cover_day()
     if partner_organisations:
         parameters["organisations"] = partner_organisations

@@ -123,6 +123,7 @@ async def _requests_page(
             "requests": await volunteering.requests_of(db, household_id),
             "counts": await volunteering.involvement_history(db, household_id),
             "status_label": help_status_label,
+            "today": local_today(),
             **view_helpers(),
         },
         status_code=status_code,

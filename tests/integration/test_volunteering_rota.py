@@ -408,3 +408,31 @@ async def test_the_choice_of_what_to_share_is_refused_for_an_offer_not_accepted(
     page = await client.get(f"/huishoudens/{household.id}/hulpvragen/aanbod/{pending.id}/delen")
     assert page.status_code == 409
     assert "Dan krijgt de vrijwilliger niets te zien." in page.text
+
+
+async def test_after_the_last_day_of_the_period_the_volunteers_read_nothing_more(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    world, household, anouk, request = await recurring_request(client, db, submit)
+    lotte = await volunteer(db, world, "Lotte")
+    await offer_days(client, db, lotte, ["ma"])
+    await as_household(client, db, anouk)
+    await accept(submit, household, await offer_of(db, lotte))
+    task_url = f"/huishoudens/{household.id}/hulpvragen/{request.id}/taak"
+    client.cookies.clear()
+    await signed_in_as(client, db, lotte)
+    assert (await client.get(task_url)).status_code == 200
+
+    # The period is over (as if the weeks had passed): her task, her day and the card are gone for volunteers.
+    await db.refresh(request)
+    request.starts_on, request.ends_on = local_today() - dt.timedelta(weeks=9), local_today() - dt.timedelta(days=1)
+    await db.commit()
+    assert (await client.get(task_url)).status_code == 404
+    assert "Je hebt nog geen taken." in (await client.get("/mijn")).text
+    client.cookies.clear()
+    await signed_in_as(client, db, await volunteer(db, world, "Kees"))
+    assert "Een kind naar school brengen" not in (await client.get("/taken")).text
+
+    await as_household(client, db, anouk)
+    page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
+    assert "De laatste dag van deze hulpvraag is voorbij. Vrijwilligers zien hem niet meer." in page.text

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -364,11 +364,17 @@ class Task:
     next_on: dt.date | None = None
 
 
+def _in_period(today: dt.date) -> ColumnElement[bool]:
+    """A request without an end, or whose last day has not passed: after it, volunteers read nothing of it."""
+    return or_(HelpRequest.ends_on.is_(None), HelpRequest.ends_on >= today)
+
+
 def _accepted_offer_on_live_request(person_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
     return (
         HelpOffer.volunteer_id == person_id,
         HelpOffer.status == HelpOfferStatus.ACCEPTED,
         HelpRequest.status.in_(LIVE),
+        _in_period(local_today()),
     )
 
 
@@ -439,6 +445,7 @@ async def board(db: AsyncSession, actor: Actor) -> tuple[list[Card], list[Task]]
             .where(
                 HelpRequest.municipality_id == actor.person.municipality_id,
                 HelpRequest.status == HelpRequestStatus.OPEN,
+                _in_period(local_today()),
             )
             .order_by(HelpRequest.created_at.desc())
             .limit(100)
@@ -486,6 +493,7 @@ async def offer(
         or request is None
         or request.municipality_id != actor.person.municipality_id
         or request.status != HelpRequestStatus.OPEN
+        or (request.ends_on and request.ends_on < local_today())
     ):
         raise CardGone
     check("message", message, long_text=True)
@@ -878,7 +886,7 @@ async def task_details(db: AsyncSession, actor: Actor, household_id: uuid.UUID, 
             HelpOffer.status == HelpOfferStatus.ACCEPTED,
         )
     )
-    if chosen is None or request.status not in LIVE:
+    if chosen is None or request.status not in LIVE or (request.ends_on and request.ends_on < local_today()):
         raise NotFound
     # Only the two columns that may be shared, not the household (nor its members) as a whole.
     contact = (await db.execute(select(Household.address, Household.phone).where(Household.id == household_id))).first()
