@@ -26,7 +26,16 @@ from server.domain.workspace.model import AgreementWay
 from server.domain.workspace.steps import AgreementInput, CheckInAnswer, CloseInput, EvaluationInput, WaakvlamInput
 from server.i18n import gettext as _
 from server.routes.deps import NOT_REFUSED, DbSession, Form, Refused, guarded_household, household_and_instrument
-from server.views.presenters import day, exit_reason_label, horizon_label, phase_label, status_label, who_type_label
+from server.views.presenters import (
+    day,
+    exit_reason_label,
+    horizon_label,
+    phase_label,
+    plain_domain_name,
+    status_label,
+    who_type_label,
+)
+from server.views.ratings import for_reader
 from server.web import flash, render, see_other
 
 BASE = "/huishoudens/{household_id:uuid}"
@@ -73,10 +82,11 @@ async def _answer(page: Callable[[Refused], Awaitable[Template]], step: Awaitabl
 # --------------------------------------------------------------------------------------------------------
 
 
-def _plan_rows(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _plan_rows(plan: list[dict[str, Any]], *, plain: bool = False) -> list[dict[str, Any]]:
+    """The goals of a plan (as it stands, or as agreed); ``plain``: leefgebieden in the household's words."""
     return [
         {
-            "domain": goal["domain"],
+            "domain": plain_domain_name(goal["domain"]) if plain else goal["domain"],
             "text": goal["text"],
             "horizon": horizon_label(goal["horizon"]),
             "actions": [
@@ -104,7 +114,8 @@ async def _agreement_page(
 ) -> Template:
     _household, instrument = await household_and_instrument(request, db)
     trajectory = await lifecycle.open_trajectory(db, household_id)
-    plan = await steps.plan_snapshot(db, household_id, instrument)
+    # The goals' leefgebieden in the reader's words (the household's, or the professional's).
+    plan = await steps.plan_snapshot(db, household_id, for_reader(request.state.can, instrument))
     blocked = await steps.agreement_blocked(db, trajectory, plan)
     agreements = await steps.agreements_of(db, household_id)
     latest = agreements[-1] if agreements else None
@@ -113,7 +124,7 @@ async def _agreement_page(
         "in_person": in_person,
         "open": blocked is None,
         "blocked": _(blocked) if blocked else "",
-        "plan": _plan_rows(latest.plan if latest and blocked else plan),
+        "plan": _plan_rows(latest.plan if latest and blocked else plan, plain=request.state.can.household_words),
         "agreed": (
             {
                 "on": day(latest.agreed_on),

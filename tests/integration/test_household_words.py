@@ -68,6 +68,7 @@ async def test_every_household_page_uses_household_words_and_the_regisseur_keeps
         base,
         f"{base}/plan",
         f"{base}/plan/doelen/nieuw",
+        f"{base}/akkoord",
         f"{base}/scores",
         f"{base}/scores/stap/1",
         f"{base}/scores/stap/8",
