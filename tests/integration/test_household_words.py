@@ -92,6 +92,9 @@ async def test_every_household_page_uses_household_words_and_the_regisseur_keeps
     assert "Waar jullie nu staan: jullie werken aan het plan" in overview
     plan = visible((await client.get(f"{base}/plan")).text)
     assert "Geld" in plan and "Je dag" in plan
+    # Scored ahead for the evaluation: the stepper's summary leads back to it.
+    done = await client.get(f"{base}/scores/klaar")
+    assert f'href="{base}/evaluaties/{evaluation.id}"' in done.text
     history = visible((await client.get(f"{base}/scores/verloop")).text)
     assert "eerste keer scores" in history
     timeline = visible((await client.get(f"{base}/tijdlijn")).text)
