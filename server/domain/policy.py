@@ -303,6 +303,16 @@ def involved_view(relation: Relation | None) -> InvolvedView:
     return InvolvedView.NAMES if relation in INVOLVED_NAMES_ONLY else InvolvedView.ALL
 
 
+# Households, their network and volunteers: their pages come in every language of Ons Plan. A household
+# seen in any other relation is a professional's page.
+HOUSEHOLD_SIDE_ROLES = frozenset({Role.HOUSEHOLD_MEMBER, Role.NETWORK_MEMBER, Role.VOLUNTEER})
+HOUSEHOLD_SIDE_RELATIONS = frozenset({Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED})
+
+
+def is_household_side(relation: Relation) -> bool:
+    return relation in HOUSEHOLD_SIDE_RELATIONS
+
+
 @dataclass(frozen=True)
 class Can:
     """Everything the policy answers for one person and one household, asked by name in routes and templates
@@ -459,6 +469,12 @@ class Can:
         return self.relation is Relation.MEMBER
 
     @property
+    def household_words(self) -> bool:
+        """Pages use the household's words for the scale, the leefgebieden, phases and kinds of meting: for the
+        household and the people around it (network, volunteers), not for professionals."""
+        return self.relation is not None and is_household_side(self.relation)
+
+    @property
     def coordinate(self) -> bool:
         """The household's regisseur (or the colleague covering for them), who is reminded that the plan is
         the household's own."""
@@ -468,12 +484,6 @@ class Can:
     def covering(self) -> bool:
         """Working on the plan as waarneming for an absent regisseur."""
         return self.relation is Relation.COVERING
-
-    @property
-    def household_words(self) -> bool:
-        """Pages use the household's words for the scale, the leefgebieden, phases and kinds of meting: for the
-        household and the people around it (network, volunteers), not for professionals."""
-        return self.relation in (Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED)
 
 
 NOTHING = Can()
@@ -535,6 +545,12 @@ class Actor:
     @property
     def is_professional(self) -> bool:
         return bool(self.role_names & PROFESSIONAL_ROLES)
+
+    @property
+    def reads_professional_pages_only(self) -> bool:
+        """A professional without a role on the household side (member, network, volunteer): her pages are
+        in the professionals' languages."""
+        return self.is_professional and not self.role_names & HOUSEHOLD_SIDE_ROLES
 
     def teams(self, role: Role) -> frozenset[uuid.UUID]:
         return frozenset(r.team_id for r in self.roles if r.role == role and r.team_id)

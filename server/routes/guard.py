@@ -19,25 +19,19 @@ from server.auth import csrf, ratelimit, sessions
 from server.config import Settings
 from server.domain import access_log
 from server.domain.errors import NotAllowed, NotFound, NotSignedIn
-from server.domain.models import Role
 from server.domain.policy import (
     HOUSEHOLD_ACTIONS,
     PUBLIC,
     Action,
     Actor,
     Can,
-    Relation,
     actor_for,
     decide,
     decide_role,
+    is_household_side,
     relations_to_household,
 )
 from server.transactions import STATE_DB, STATE_LOOK
-
-# Households, their network and volunteers read every language; a page someone sees in another capacity
-# is a professional's page (Dutch or English).
-HOUSEHOLD_SIDE_ROLES = frozenset({Role.HOUSEHOLD_MEMBER, Role.NETWORK_MEMBER, Role.VOLUNTEER})
-HOUSEHOLD_SIDE_RELATIONS = frozenset({Relation.MEMBER, Relation.NETWORK_WITH_SHARE, Relation.VOLUNTEER_ACCEPTED})
 
 
 def db_session(connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncSession:
@@ -82,7 +76,7 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
         )
     actor = await load_actor(connection)
     csrf.check(connection, connection.state.web_session)
-    if actor is not None and actor.is_professional and not actor.role_names & HOUSEHOLD_SIDE_ROLES:
+    if actor is not None and actor.reads_professional_pages_only:
         i18n.limit_to_professional_languages(connection.headers.get("accept-language"))
     if policy == PUBLIC:
         return
@@ -101,7 +95,7 @@ async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     decision = decide(relations, action)
     if not decision.allowed or decision.relation is None:
         raise NotFound
-    if decision.relation not in HOUSEHOLD_SIDE_RELATIONS:
+    if not is_household_side(decision.relation):
         i18n.limit_to_professional_languages(connection.headers.get("accept-language"))
     connection.state.household = household
     connection.state.relation = decision.relation

@@ -7,6 +7,7 @@ Dutch and English, the languages of their pages.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -19,7 +20,6 @@ from server.domain.models import Person
 from server.domain.people import LanguageChoice
 from server.domain.policy import PUBLIC, Actor
 from server.routes.deps import DbSession, Form
-from server.routes.guard import HOUSEHOLD_SIDE_ROLES
 from server.web import render, see_other
 
 # A year: the choice of someone who never signs in should last.
@@ -29,9 +29,22 @@ COOKIE_AGE = 365 * 24 * 3600
 def languages_for(actor: Actor | None) -> list[tuple[str, str]]:
     """The languages this person can choose from, each named in itself."""
     codes: tuple[str, ...] = i18n.SUPPORTED_LOCALES
-    if actor is not None and actor.is_professional and not actor.role_names & HOUSEHOLD_SIDE_ROLES:
+    if actor is not None and actor.reads_professional_pages_only:
         codes = i18n.PROFESSIONAL_LOCALES
     return [(code, i18n.LANGUAGE_NAMES[code]) for code in codes]
+
+
+def _back_to(request: Request[Any, Any, Any]) -> str:
+    """The page the person came from, when it is a page of this site. Taken from the Referer rather than
+    from the link, so that no page carries its own address in its footer (a refusal must look the same
+    whatever was asked)."""
+    asked = request.query_params.get("terug")
+    if asked:
+        return local_path(asked, "/")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or referer.path == "/taal":
+        return "/"
+    return local_path(referer.path + (f"?{referer.query}" if referer.query else ""), "/")
 
 
 @get("/taal", name="language.choose", opt={"policy": PUBLIC})
@@ -44,7 +57,7 @@ async def language_page(request: Request[Any, Any, Any]) -> Template:
         {
             "languages": languages_for(actor),
             "chosen": chosen if chosen in i18n.SUPPORTED_LOCALES else "",
-            "back": local_path(request.query_params.get("terug"), "/"),
+            "back": _back_to(request),
         },
     )
 

@@ -77,3 +77,12 @@ async def test_a_professional_chooses_between_dutch_and_english_only(
     assert person.locale == "en"
     start = await client.get("/mijn")
     assert '<html lang="en" dir="ltr">' in start.text
+
+
+async def test_the_language_page_leads_back_to_the_page_it_was_opened_from(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    page = await client.get("/taal", headers={"referer": "http://testserver.local/offline"})
+    assert 'name="terug" value="/offline"' in page.text
+    elsewhere = await client.get("/taal", headers={"referer": "https://elders.example/mijn"})
+    assert 'name="terug" value="/"' in elsewhere.text
