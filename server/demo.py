@@ -452,9 +452,30 @@ async def _build_plans(db: AsyncSession, world: DemoWorld, households: dict[str,
         what="Schuldhulp gaat door; de regisseur belt elke twee weken.",
     )  # fmt: skip
     # Samira writes in her own words, in Arabic: "I want calm at home, for the children." It stays as written.
-    await goal(
-        el_amrani, actor_for(world.people["Samira"]), Relation.MEMBER, domain_key="huiselijke_relaties",
+    samira = actor_for(world.people["Samira"])
+    calm = await goal(
+        el_amrani, samira, Relation.MEMBER, domain_key="huiselijke_relaties",
         horizon="drie_maanden", text="أريد أن يكون هناك هدوء في البيت من أجل الأطفال.",
+    )  # fmt: skip
+    # Swimming lessons on Wednesday and Saturday for eight weeks: Lotte takes the Wednesdays and knows only
+    # Nora's first name and the pool; the Saturdays are still open on the task board.
+    swimming = await action(
+        el_amrani, samira, calm, who_type="vrijwilliger", what="Nora en Adam naar zwemles brengen en ophalen.",
+    )  # fmt: skip
+    lessons = await volunteering.publish(
+        db, samira, el_amrani.id, swimming.id,
+        volunteering.HelpRequestInput(
+            what="Twee kinderen naar zwemles brengen en weer ophalen", when_text="om 14.00 uur",
+            kind=volunteering.RECURRING, weekdays=["wo", "za"],
+            starts_on=today.isoformat(), ends_on=(today + dt.timedelta(weeks=8)).isoformat(),
+        ),
+    )  # fmt: skip
+    lotte = await volunteering.offer(db, actor_for(world.people["Lotte"]), lessons.id, weekdays=["wo"])
+    await volunteering.decide(db, samira, el_amrani.id, lotte.id, accept=True)
+    nora = await db.scalar(select(Member.id).where(Member.household_id == el_amrani.id, Member.first_name == "Nora"))
+    await volunteering.disclose(
+        db, samira, el_amrani.id, lotte.id,
+        volunteering.DisclosureInput(members=[str(nora)], place="plek", place_text="Zwembad Batenstein, Woerden"),
     )  # fmt: skip
     await plan.share_goal(
         db, actor_for(world.people["Samira"]), el_amrani.id, world.municipality.id, money.id,
