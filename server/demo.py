@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth import enrolment
 from server.config import Settings
 from server.db import make_engine
-from server.domain import involvement, lifecycle, partner
+from server.domain import access_log, involvement, lifecycle, partner
 from server.domain.budget import ledger
 from server.domain.demo_people import DEMO_SLUG, demo_people
 from server.domain.events import EventKind, record_event
@@ -730,7 +730,29 @@ async def _build_notifications(db: AsyncSession, world: DemoWorld, households: d
 
 # Each capability adds its part of the demo here: each step gets the world and the households.
 DemoStep = Callable[[AsyncSession, DemoWorld, dict[str, Household]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = [_build_plans, _build_networks, _build_workspace, _build_teamwork, _build_notifications]
+
+
+async def _build_looks(db: AsyncSession, world: DemoWorld, households: dict[str, Household]) -> None:
+    """Who looked at the plan of De Vries, for "Wie keek in ons plan": Fatima several times, Ruud of MEE at
+    the scores Anouk shares with MEE."""
+    de_vries = households["De Vries"]
+    fatima = actor_for(world.people["Fatima"])
+    ruud = actor_for(world.people["Ruud"])
+    looks = [
+        access_log.Look.of(fatima, Relation.REGISSEUR, de_vries.id, resource)
+        for resource in ("household", "plan", "plan", "ratings.read", "network")
+    ] + [access_log.Look.of(ruud, Relation.PARTNER_WITH_RATINGS_SHARE, de_vries.id, "ratings.read")] * 2
+    await access_log.record_looks(db, looks)
+
+
+DEMO_STEPS: list[DemoStep] = [
+    _build_plans,
+    _build_networks,
+    _build_workspace,
+    _build_teamwork,
+    _build_notifications,
+    _build_looks,
+]
 
 
 async def load_demo(settings: Settings, *, only_if_empty: bool = False) -> DemoResult:
