@@ -86,3 +86,19 @@ async def test_the_language_page_leads_back_to_the_page_it_was_opened_from(
     assert 'name="terug" value="/offline"' in page.text
     elsewhere = await client.get("/taal", headers={"referer": "https://elders.example/mijn"})
     assert 'name="terug" value="/"' in elsewhere.text
+
+
+async def test_the_households_own_words_keep_their_own_direction_on_an_arabic_page(
+    client: AsyncTestClient[Litestar], db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    household, (samira,) = await make_household(db, world.regisseur, name="El Amrani", adults=("Samira",))
+    await signed_in_as(client, db, samira)
+    await submit_form(client, "/taal", "/taal", {"locale": "ar"})
+    base = f"/huishoudens/{household.id}/plan/doelen"
+    written = "Ik wil rust in huis, voor de kinderen."
+    await submit_form(client, f"{base}/nieuw", base, {"text": written, "domain_key": "huiselijke_relaties"})
+    plan = await client.get(f"/huishoudens/{household.id}/plan")
+    assert '<html lang="ar" dir="rtl">' in plan.text
+    # A Dutch sentence on a right-to-left page: its full stop stays at its end.
+    assert f'<h3 class="goal__text" dir="auto">{written}</h3>' in plan.text
