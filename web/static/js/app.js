@@ -104,7 +104,11 @@
   function announce(sentence) {
     var live = region();
     if (!live || !sentence) return;
-    if (coming.indexOf(sentence) < 0) coming.push(sentence);
+    // A sentence that says more than one waiting (the same, and the count with it) takes its place.
+    coming = coming.filter(function (waiting) {
+      return sentence.indexOf(waiting) < 0;
+    });
+    if (!coming.some(function (waiting) { return waiting.indexOf(sentence) >= 0; })) coming.push(sentence);
     live.textContent = "";
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {

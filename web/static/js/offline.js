@@ -55,10 +55,16 @@
 
   // ---- What waits, and what could not be made ----
 
+  // What was said for a change kept just now on this page; the count that goes up with it is said with it.
+  var keptJustNow = "";
+  var shownCount = 0;
+
   function showCount(summary) {
     var line = document.querySelector("[data-queue-count]");
     if (!line) return;
     var count = summary.waiting || 0;
+    var before = shownCount;
+    shownCount = count;
     if (!count) {
       line.classList.add("hidden");
       line.textContent = "";
@@ -66,7 +72,12 @@
     }
     var words = count === 1 ? text("one") : text("many").replace("{n}", String(count));
     if (summary.signIn) words += " " + text("sign-in");
-    if (line.textContent !== words || line.classList.contains("hidden")) announce(words);
+    if (count > before && keptJustNow) {
+      announce(keptJustNow + " " + words);
+      keptJustNow = "";
+    } else if (line.textContent !== words || line.classList.contains("hidden")) {
+      announce(words);
+    }
     line.textContent = words;
     line.classList.remove("hidden");
   }
@@ -171,7 +182,8 @@
     mark.classList.remove("pending-mark--sent");
     mark.setAttribute("data-queued-id", id);
     mark.textContent = text("pending");
-    announce(label ? label + ": " + text("pending") : text("pending"));
+    keptJustNow = label ? label + ": " + text("pending") : text("pending");
+    announce(keptJustNow);
   }
 
   // The tick shows its new state at once, its status word too ("gedaan", or what it was before); the form
