@@ -163,21 +163,24 @@
     return within.querySelector('[aria-pressed="true"]') || news.element;
   }
 
+  // A summary without a sentence of its own (a refusal in one line, an error page) is read because it has
+  // focus; its words are not copied into the region, so they stay on the page once.
   function settled(roots, swapped) {
     var summary = find(roots, SUMMARY);
     if (summary) {
       focusOn(summary.element);
-      announce(summary.element.getAttribute("data-aankondiging") || words(summary.element));
+      if (swapped) announce(summary.element.getAttribute("data-aankondiging"));
       return;
     }
+    if (!swapped) return;
     var news = find(roots, "[data-aankondiging]");
     if (news) {
       announce(news.element.getAttribute("data-aankondiging"));
-      if (swapped && focusLost()) focusOn(focusTarget(news));
+      if (focusLost()) focusOn(focusTarget(news));
       return;
     }
     // A change saved with Post/Redirect/Get arrives as a whole page with its "bewaard" line.
-    var flash = swapped ? find(roots, FLASH) : null;
+    var flash = find(roots, FLASH);
     if (flash) announce(words(flash.element));
   }
 
@@ -215,7 +218,8 @@
     }, 0);
   });
 
-  // A whole page, with or without htmx: a refused form's summary has focus (its autofocus) and is read.
+  // A whole page: a refused form's summary has focus (as its autofocus does without JavaScript) and is read
+  // as the focused element; the region stays empty on a page just opened.
   function loaded() {
     settled([document.body], false);
   }
