@@ -235,6 +235,8 @@ def test_anouk_turns_push_on_and_sems_offer_reaches_her_phone_as_a_neutral_notif
     settle(anouk, r"/plan$")
     anouk.get_by_role("link", name=named("Vraag een vrijwilliger", what)).click()
     settle(anouk, r"/hulpvraag$")
+    # The card's text is the household's own, written for volunteers who do not know them yet.
+    anouk.get_by_label("Waarbij zoeken jullie hulp?").fill(what)
     anouk.get_by_role("button", name="Zet op het takenbord").click()
     settle(anouk, r"/hulpvragen\?gepubliceerd=1$")
 
