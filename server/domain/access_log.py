@@ -231,15 +231,21 @@ def read_filter(query: dict[str, str], *, today: dt.date) -> tuple[LogFilter, di
     return LogFilter(person=person, period=period, since=since, until=until, page=page), errors
 
 
+DAYS_KEPT_FROM, DAYS_KEPT_UNTIL = 2000, 2100
+
+
 def _day(raw: str) -> tuple[dt.date | None, str]:
     raw = raw.strip()
     if not raw:
         return None, ""
     for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return dt.datetime.strptime(raw, pattern).date(), ""
+            day = dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        # A year far off is a typing error (and year 9999 has no next day to count up to).
+        if DAYS_KEPT_FROM <= day.year <= DAYS_KEPT_UNTIL:
+            return day, ""
     return None, N_("Vul een datum in, bijvoorbeeld 17-11-2026.")
 
 

@@ -191,6 +191,8 @@ class Relation(enum.StrEnum):
 # The table of DESIGN.md section 5, for the household-scoped actions. Content shown to relations with a
 # share is narrowed to what was shared, by the plan's own queries.
 HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
+    # Not an accepted volunteer: the household page names every member, and she knows only what the household
+    # chose to tell her (her task page shows that).
     Action.HOUSEHOLD_VIEW: frozenset(
         {
             Relation.MEMBER,
@@ -198,7 +200,6 @@ HOUSEHOLD_RULES: dict[Action, frozenset[Relation]] = {
             Relation.PARTNER_WITH_SHARE,
             Relation.PARTNER_WITH_RATINGS_SHARE,
             Relation.NETWORK_WITH_SHARE,
-            Relation.VOLUNTEER_ACCEPTED,
         }
     ),
     Action.PLAN_READ: frozenset(

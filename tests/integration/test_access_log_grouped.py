@@ -136,6 +136,9 @@ async def test_the_household_filters_by_person_and_by_period(
     [
         ({"periode": "eeuw"}, "Kies een periode: de laatste week, de laatste maand of alles."),
         ({"periode": "datums", "van": "gisteren"}, "Vul een datum in, bijvoorbeeld 17-11-2026."),
+        # A mistyped year: the last day there is, or the first, gets the same plain message.
+        ({"periode": "datums", "tot": "9999-12-31"}, "Vul een datum in, bijvoorbeeld 17-11-2026."),
+        ({"periode": "datums", "van": "0001-01-01"}, "Vul een datum in, bijvoorbeeld 17-11-2026."),
         ({"van": "2026-11-20", "tot": "2026-11-01"}, "De einddatum ligt voor de begindatum."),
         ({"persoon": "Ruud"}, "Deze persoon kennen we niet. We laten iedereen zien."),
         ({"pagina": "veel"}, ""),

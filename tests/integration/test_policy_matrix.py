@@ -79,7 +79,7 @@ DOERS = PLAN_READERS | {VOLUNTEER_ACCEPTED}
 HOUSEHOLD_EXPECTED: dict[Action, frozenset[str]] = {
     # The overview: whoever has any relation that reads something of the household, and the volunteer once
     # accepted (the first names and the address of the task are there); team lead and admin never.
-    Action.HOUSEHOLD_VIEW: PLAN_READERS | {VOLUNTEER_ACCEPTED, PARTNER_RATINGS},
+    Action.HOUSEHOLD_VIEW: PLAN_READERS | {PARTNER_RATINGS},
     # Issue 13: while an escalation is open, the team lead may read the part of the plan it is about (the
     # matrix's team lead has one open on A).
     Action.PLAN_READ: PLAN_READERS | {TEAM_LEAD},

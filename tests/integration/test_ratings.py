@@ -120,6 +120,12 @@ async def test_household_and_regisseur_scores_side_by_side_with_the_difference_p
     assert "Huishouden: 4" in page.text and "Regisseur: 2" in page.text
     assert page.text.count("Jij en het huishouden zien dit verschillend (twee stappen of meer).") == 1
     assert "Bij 1 leefgebied zien het huishouden en de regisseur het verschillend" in page.text
+    # The household reads it at the leefgebied itself, spoken to as "jullie".
+    client.cookies.clear()
+    await signed_in_as(client, db, anouk)
+    page = await client.get(f"/huishoudens/{household.id}/scores")
+    assert page.text.count("Jullie zien dit verschillend (twee stappen of meer).") == 1
+    assert "zien het huishouden en de regisseur het verschillend" not in page.text
     perspectives = set(await db.scalars(select(Assessment.perspective)))
     assert perspectives == {"household", "professional"}
 

@@ -182,7 +182,6 @@ BUDGET: dict[str, int | dict[str, int]] = {
     "household.overview (as network member)": 12,
     "plan.view (as network member)": 9,
     "me.overview (as network member)": 4,
-    "household.overview (as volunteer)": 9,
     "help.task": 10,
     "help.board": 6,
     # What an accepted volunteer gets to know: the offer, the household's members and the earlier choice.
@@ -393,7 +392,6 @@ VISITS: tuple[Visit, ...] = (
     Visit("household.overview", NETWORK_SHARED, "as network member", lists=True),
     Visit("plan.view", NETWORK_SHARED, "as network member", lists=True),
     Visit("me.overview", NETWORK_SHARED, "as network member", lists=True),
-    Visit("household.overview", VOLUNTEER_ACCEPTED, "as volunteer"),
     Visit("help.task", VOLUNTEER_ACCEPTED),
     Visit("help.board", VOLUNTEER_ACCEPTED, lists=True),
     Visit("help.offer.share", params={"offer_id": "accepted_offer"}),

@@ -354,6 +354,8 @@ async def test_a_volunteer_sees_only_what_the_household_chose_and_nothing_once_i
     )
     assert look is not None and look.actor_role == "volunteer"
     assert await db.scalar(select(func.count()).select_from(AccessLogEntry)) == (looks_before or 0) + 1
+    # The household's own page names everyone in it: not for her, whose task page shows what she may know.
+    assert (await client.get(f"/huishoudens/{household.id}")).status_code == 404
 
     # The household changes its choice: the address and the phone number instead of the school.
     await as_household(client, db, anouk)
@@ -436,3 +438,13 @@ async def test_after_the_last_day_of_the_period_the_volunteers_read_nothing_more
     await as_household(client, db, anouk)
     page = await client.get(f"/huishoudens/{household.id}/hulpvragen")
     assert "De laatste dag van deze hulpvraag is voorbij. Vrijwilligers zien hem niet meer." in page.text
+
+
+async def test_a_mistyped_year_in_the_period_is_refused_in_words(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any
+) -> None:
+    _world, _household, _anouk, _action, url = await school_run_household(client, db, submit)
+    refused = await submit(url, url, {**RECURRING, "starts_on": "9999-12-31"})
+    assert refused.status_code == 400
+    assert "Vul een datum in, zoals 2026-12-01." in refused.text
+    assert await db.scalar(select(func.count()).select_from(HelpRequest)) == 0

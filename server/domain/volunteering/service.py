@@ -217,10 +217,14 @@ def _date(raw: str, field_name: str, errors: dict[str, str]) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
+        day = None
+    # A year far off is a typing error: the next date of a rota must stay countable.
+    if day is None or not 2000 <= day.year <= 2100:
         errors[field_name] = N_("Vul een datum in, zoals 2026-12-01.")
         return None
+    return day
 
 
 def _schedule(data: HelpRequestInput, errors: dict[str, str]) -> tuple[str, dt.date | None, dt.date | None]:
