@@ -50,7 +50,11 @@ def gettext(message: str) -> str:
     translations = translations_for(current_locale.get())
     template = getattr(message, "template", None)
     if isinstance(template, str):
-        params = getattr(message, "params", {})
+        # A value that is domain text itself (a day's name in a refusal) is translated too.
+        params = {
+            key: gettext(value) if isinstance(value, str) and hasattr(value, "template") else value
+            for key, value in getattr(message, "params", {}).items()
+        }
         translated = translations.gettext(template)
         return translated % params if params else translated
     return translations.gettext(message)

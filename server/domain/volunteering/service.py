@@ -559,15 +559,22 @@ def _day_taken(weekday: int, name: str) -> DayTaken:
         N_(
             "Op %(day)s helpt %(name)s al. Een dag kan maar door één vrijwilliger gedaan worden. Er is niets "
             "veranderd. Zeg nee tegen dit aanbod, of vraag de vrijwilliger om andere dagen.",
-            day=WEEKDAY_NAMES_NL[weekday],
+            day=WEEKDAY_NAMES[weekday],
             name=name,
         )
     )
 
 
-# The Dutch day names in refusals (the domain knows no locale; the refusal's template is translated at the
-# edge, the day's name stays as the household wrote the request: in Dutch).
-WEEKDAY_NAMES_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+# The day names in refusals: translated at the edge, with the refusal around them.
+WEEKDAY_NAMES = (
+    N_("maandag"),
+    N_("dinsdag"),
+    N_("woensdag"),
+    N_("donderdag"),
+    N_("vrijdag"),
+    N_("zaterdag"),
+    N_("zondag"),
+)
 # The rota row of a one-off request: the whole request goes to one volunteer, guarded by the same constraint.
 WHOLE_REQUEST = -1
 
