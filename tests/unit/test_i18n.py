@@ -111,3 +111,20 @@ def test_household_languages_and_the_professionals_narrower_choice() -> None:
     assert negotiate("tr") == "tr"
     assert negotiate("ar,en;q=0.5", allowed=("nl", "en")) == "en"
     assert negotiate("ar", preferred="tr", allowed=("nl", "en")) == "nl"
+
+
+def test_a_day_named_inside_a_refusal_is_in_the_readers_language() -> None:
+    from server.domain.volunteering.service import WEEKDAY_NAMES
+
+    refusal = N_(
+        "Op %(day)s helpt %(name)s al. Een dag kan maar door één vrijwilliger gedaan worden. Er is niets "
+        "veranderd. Zeg nee tegen dit aanbod, of vraag de vrijwilliger om andere dagen.",
+        day=WEEKDAY_NAMES[1],
+        name="Lotte",
+    )
+    assert refusal.startswith("Op dinsdag helpt Lotte al.")
+    token = current_locale.set("ar")
+    try:
+        assert "الثلاثاء" in gettext(refusal) and "Lotte" in gettext(refusal)
+    finally:
+        current_locale.reset(token)
