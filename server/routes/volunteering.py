@@ -56,6 +56,8 @@ def _publish_context(
         "weekdays": weekday_options(),
         "errors": {k: _(v) for k, v in errors.items()},
         "name_warnings": [_name_warning(n) for n in names or []],
+        # Publishing anyway counts for these names only: one typed in after the warning is pointed out again.
+        "names_shown": ",".join(n.word for n in names or []),
     }
 
 

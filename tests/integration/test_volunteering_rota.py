@@ -166,6 +166,16 @@ async def test_names_of_the_household_and_its_network_are_pointed_out_before_pub
     # Or it publishes the text as it is, by its explicit choice.
     warned = await submit(url, url, named)
     assert warned.status_code == 400
+    # A name typed in after the warning is pointed out again: the choice was about the names it was shown.
+    added = await submit(
+        warned,
+        url,
+        {"what": "SEM en Anouk naar school brengen"},
+        button="Toch zo op het takenbord zetten, met deze namen",
+    )
+    assert added.status_code == 400
+    assert "In je tekst staat ‘Anouk’. Dat is de naam van iemand uit jullie huishouden." in added.text
+    assert await db.scalar(select(func.count()).select_from(HelpRequest)) == 1
     anyway = await submit(warned, url, button="Toch zo op het takenbord zetten, met deze namen")
     assert anyway.status_code == 303
     texts = set(await db.scalars(select(HelpRequest.what)))

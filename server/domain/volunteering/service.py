@@ -122,7 +122,8 @@ class HelpRequestInput:
     weekdays: list[str] | str = field(default_factory=list)
     starts_on: str = ""
     ends_on: str = ""
-    # "ja" once the household saw the names pointed out in its text and chose to publish it as it is.
+    # The names pointed out in the text (comma-separated) that the household saw and chose to publish as they
+    # are; a name added after that is pointed out again.
     names_seen: str = ""
 
 
@@ -280,10 +281,10 @@ async def publish(
     errors.update(refused(what=data.what, when_text=data.when_text))
     if errors:
         raise InvalidInput(errors)
-    if data.names_seen != "ja":
-        names = await names_in_text(db, household_id, what, when_text)
-        if names:
-            raise NamesInText(names)
+    names = await names_in_text(db, household_id, what, when_text)
+    seen = {word.strip().casefold() for word in data.names_seen.split(",") if word.strip()}
+    if any(name.word.casefold() not in seen for name in names):
+        raise NamesInText(names)
     request = HelpRequest(
         household_id=household_id,
         action_id=action.id,
