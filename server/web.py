@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import mimetypes
+import os
 import re
 import secrets
 from collections.abc import Mapping
@@ -77,9 +79,14 @@ class StaticManifest:
 
 
 @lru_cache(maxsize=8192)
+def _translation(locale: str, message: str) -> str:
+    return i18n.translations_for(locale).gettext(message)
+
+
+@lru_cache(maxsize=8192)
 def _constant_text(locale: str, message: str) -> Markup:
     # The text is the template's own literal and its translation from our catalogue: markup we wrote.
-    translated = Markup(i18n.translations_for(locale).gettext(message))  # noqa: S704
+    translated = Markup(_translation(locale, message))  # noqa: S704
     return translated % {} if "%" in translated else translated
 
 
@@ -94,7 +101,30 @@ def template_gettext(message: str, **values: Any) -> Markup:
         return translated % values if values else translated
     if not values:
         return _constant_text(i18n.current_locale.get(), message)
-    return Markup(i18n.translations_for(i18n.current_locale.get()).gettext(message)) % values  # noqa: S704
+    # Each value escaped on its own, then put into our own text: what ``Markup % values`` does, without its
+    # helper object per value. Numbers stay numbers, for a ``%(n)d``.
+    escaped = {name: value if isinstance(value, int | float) else escape(value) for name, value in values.items()}
+    return Markup(_translation(i18n.current_locale.get(), message) % escaped)  # noqa: S704
+
+
+class FormKeys:
+    """The keys of rendered forms: a random part per process and a counter. A key only has to be new: it is
+    never a secret, because a key sent again answers to the same person for the same form only (see
+    server/form_keys.py). Drawing 16 random bytes per form took a system call each, for every action on a plan
+    page. The random part is drawn again in a process started by a fork, so two processes never share keys."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._prefix = ""
+        self._counter = itertools.count()
+
+    def new(self) -> str:
+        if self._pid != os.getpid():
+            self._pid, self._prefix, self._counter = os.getpid(), secrets.token_urlsafe(12), itertools.count()
+        return f"{self._prefix}{next(self._counter):x}"
+
+
+form_keys = FormKeys()
 
 
 @pass_context
@@ -108,7 +138,7 @@ def csrf_field(context: Context) -> Markup:
     return Markup('<input type="hidden" name="_csrf_token" value="%s"><input type="hidden" name="%s" value="%s">') % (
         escape(value),
         FORM_KEY_FIELD,
-        secrets.token_urlsafe(16),
+        form_keys.new(),
     )
 
 

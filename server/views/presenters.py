@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Hashable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -27,10 +29,29 @@ from server.i18n import gettext as _
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
+Value = TypeVar("Value", bound=Hashable)
+
+
+def per_language(words: Callable[[Value], str]) -> Callable[[Value], str]:
+    """A label is the same for a value in one language: made once per language and value, and kept. A plan
+    page asks the same few labels and dates for every action on it."""
+
+    @lru_cache(maxsize=4096)
+    def kept(_locale: str, value: Value) -> str:
+        return words(value)
+
+    @wraps(words)
+    def label(value: Value) -> str:
+        return kept(current_locale.get(), value)
+
+    return label
+
+
 # The label tables below are keyed by StrEnum members, which equal (and hash as) their string values, so a
 # stored string finds its label directly; an unknown value is shown as it is.
 
 
+@per_language
 def role_label(role: str) -> str:
     labels: dict[str, str] = {
         Role.HOUSEHOLD_MEMBER: _("huishouden"),
@@ -46,6 +67,7 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
+@per_language
 def phase_label(phase: str) -> str:
     labels: dict[str, str] = {
         Phase.AANMELDING: _("aanmelding"),
@@ -60,6 +82,7 @@ def phase_label(phase: str) -> str:
     return labels.get(phase, phase)
 
 
+@per_language
 def household_phase_label(phase: str) -> str:
     """Where the trajectory stands, in the household's words (the professional word is ``phase_label``)."""
     labels: dict[str, str] = {
@@ -75,6 +98,7 @@ def household_phase_label(phase: str) -> str:
     return labels.get(phase, phase)
 
 
+@per_language
 def referral_label(source: str) -> str:
     labels: dict[str, str] = {
         ReferralSource.ZELF: _("zelf"),
@@ -86,6 +110,7 @@ def referral_label(source: str) -> str:
     return labels.get(source, source)
 
 
+@per_language
 def triage_outcome_label(outcome: str) -> str:
     """The four outcomes of the triage, as the regisseur chooses them."""
     labels: dict[str, str] = {
@@ -97,6 +122,7 @@ def triage_outcome_label(outcome: str) -> str:
     return labels.get(outcome, outcome)
 
 
+@per_language
 def exit_reason_label(reason: str) -> str:
     """The reasons to close a trajectory, as the regisseur chooses them."""
     labels: dict[str, str] = {
@@ -109,6 +135,7 @@ def exit_reason_label(reason: str) -> str:
     return labels.get(reason, reason)
 
 
+@per_language
 def horizon_label(horizon: str) -> str:
     labels: dict[str, str] = {
         Horizon.EERST: _("eerst"),
@@ -128,6 +155,7 @@ def horizon_question(horizon: Horizon) -> str:
     return questions[horizon]
 
 
+@per_language
 def who_type_label(who_type: str) -> str:
     labels: dict[str, str] = {
         WhoType.ZELF: _("zelf"),
@@ -138,6 +166,7 @@ def who_type_label(who_type: str) -> str:
     return labels.get(who_type, who_type)
 
 
+@per_language
 def status_label(status: str) -> str:
     labels: dict[str, str] = {
         ActionStatus.OPEN: _("open"),
@@ -148,6 +177,7 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+@per_language
 def assessment_kind_label(kind: str) -> str:
     labels: dict[str, str] = {
         AssessmentKind.NULMETING: _("nulmeting"),
@@ -158,6 +188,7 @@ def assessment_kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+@per_language
 def household_assessment_kind_label(kind: str) -> str:
     """A kind of meting in the household's words (the professional word is ``assessment_kind_label``)."""
     labels: dict[str, str] = {
@@ -176,15 +207,18 @@ def plain_domain_name(name: str) -> str:
     return _(plain) if plain else name
 
 
+@per_language
 def perspective_label(perspective: str) -> str:
     return _("huishouden") if perspective == Perspective.HOUSEHOLD else _("regisseur")
 
 
+@per_language
 def writer_label(role: str) -> str:
     """Who wrote a goal, as the plan shows it."""
     return _("huishouden") if role == "household" else role_label(role)
 
 
+@per_language
 def help_status_label(status: str) -> str:
     labels: dict[str, str] = {
         HelpRequestStatus.OPEN: _("staat open voor vrijwilligers"),
@@ -196,6 +230,7 @@ def help_status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+@per_language
 def relation_label(relation: str) -> str:
     labels: dict[str, str] = {
         NetworkRelation.FAMILIE: _("familie"),
@@ -209,6 +244,7 @@ def relation_label(relation: str) -> str:
     return labels.get(relation, relation)
 
 
+@per_language
 def ring_label(ring: int) -> str:
     labels = {1: _("heel dichtbij"), 2: _("dichtbij"), 3: _("verder weg")}
     return labels.get(ring, str(ring))
@@ -221,6 +257,7 @@ def moment(value: dt.datetime) -> str:
     return _("%(day)s om %(time)s") % {"day": day, "time": local.strftime("%H:%M")}
 
 
+@per_language
 def day(value: dt.date) -> str:
     return format_date(value, "d MMMM y", locale=current_locale.get())
 
@@ -553,6 +590,7 @@ def _budget_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     return _("%(who)s (teamleider) keurde niet goed: %(amount)s voor %(purpose)s. Waarom: %(reason)s") % values
 
 
+@per_language
 def entry_kind_label(kind: str) -> str:
     labels: dict[str, str] = {EntryKind.GRANT: _("toekenning"), EntryKind.SPENDING: _("uitgave")}
     return labels.get(kind, kind)
@@ -783,6 +821,7 @@ _EVALUATION_EVENTS = frozenset(
 )
 
 
+@per_language
 def short_day(value: dt.date) -> str:
     """A day as the summary of an evaluation writes it: "3 december"."""
     return format_date(value, "d MMMM", locale=current_locale.get())
@@ -816,6 +855,7 @@ def _evaluation_sentence(kind: str, who: str, detail: dict[str, Any]) -> str:
     return _("De evaluatie van %(date)s gaat niet door: het traject is afgesloten.") % values
 
 
+@per_language
 def evaluation_status_label(status: str) -> str:
     labels: dict[str, str] = {
         EvaluationStatus.GEPLAND: _("gepland"),
@@ -826,6 +866,7 @@ def evaluation_status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+@per_language
 def goal_outcome_label(outcome: str) -> str:
     labels: dict[str, str] = {
         GoalOutcome.BEREIKT: _("bereikt"),
@@ -836,6 +877,7 @@ def goal_outcome_label(outcome: str) -> str:
     return labels.get(outcome, outcome)
 
 
+@per_language
 def decision_label(decision: str) -> str:
     """The three ways on after an evaluation, as the regisseur chooses them."""
     labels: dict[str, str] = {
@@ -846,6 +888,7 @@ def decision_label(decision: str) -> str:
     return labels.get(decision, decision)
 
 
+@per_language
 def lapse_reason_label(reason: str) -> str:
     """Why an evaluation did not go on."""
     labels: dict[str, str] = {

@@ -4,13 +4,14 @@ two sends one change, and the time of a change on the device."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import uuid
 
 import pytest
 
 from server.domain.offline.service import DEVICE_CLOCK_SLACK, KEY_PATTERN, device_time, submission_key
-from server.web import FORM_KEY_FIELD, StaticManifest, build_template_engine
+from server.web import FORM_KEY_FIELD, FormKeys, StaticManifest, build_template_engine
 
 NOW = dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC)
 
@@ -28,6 +29,21 @@ def test_every_form_on_a_page_gets_a_key_of_its_own_that_is_of_our_pattern() -> 
     keys = page_keys(20)
     assert len(keys) == len(set(keys)) == 20
     assert all(KEY_PATTERN.fullmatch(key) for key in keys)
+
+
+def test_pages_rendered_one_after_another_never_repeat_a_key() -> None:
+    keys = page_keys(5) + page_keys(5)
+    assert len(set(keys)) == 10
+
+
+def test_a_process_started_by_a_fork_makes_keys_no_other_process_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = FormKeys()
+    before = [keys.new() for _ in range(3)]
+    # The child of a fork inherits the counter and the random part; its own process id makes it draw anew.
+    monkeypatch.setattr(os, "getpid", lambda: -2)
+    after = [keys.new() for _ in range(3)]
+    assert not set(before) & set(after)
+    assert os.path.commonprefix([before[0], after[0]]) != before[0][:16]
 
 
 def test_a_key_made_on_the_device_is_of_our_pattern_and_odd_values_are_not() -> None:

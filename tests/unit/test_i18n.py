@@ -128,3 +128,24 @@ def test_a_day_named_inside_a_refusal_is_in_the_readers_language() -> None:
         assert "الثلاثاء" in gettext(refusal) and "Lotte" in gettext(refusal)
     finally:
         current_locale.reset(token)
+
+
+def test_what_a_person_wrote_is_escaped_into_a_template_text_and_markup_stays_markup() -> None:
+    from markupsafe import Markup
+
+    from server.web import StaticManifest, build_template_engine
+
+    engine = build_template_engine(StaticManifest()).engine
+    page = engine.from_string(
+        "{{ _('Afvinken: %(what)s', what=what) }}|{{ _('Wie: %(who)s', who=who) }}"
+        "|{{ _('%(count)d van %(total)d', count=3, total=11) }}"
+    )
+    token = current_locale.set("en")
+    try:
+        html = page.render(what='<script>alert("x")</script> & co', who=Markup("<b>Sem</b>"))
+    finally:
+        current_locale.reset(token)
+    tick, who, count = html.split("|")
+    assert tick == "Tick off: &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co"
+    assert who == "Who: <b>Sem</b>"
+    assert count == "3 van 11"  # not in the catalogue: the Dutch source, with its numbers
