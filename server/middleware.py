@@ -143,6 +143,17 @@ PERMISSIONS_POLICY = (
 )
 
 
+_ASSET_HEADERS = frozenset({b"x-content-type-options", b"referrer-policy", b"strict-transport-security"})
+_ASSET_TYPES = (b"text/css", b"text/javascript", b"application/javascript", b"image/png", b"font/")
+
+
+def _is_loaded_asset(scope: Scope, headers: list[tuple[bytes, bytes]]) -> bool:
+    if not scope["path"].startswith("/static/"):
+        return False
+    kind = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    return kind.startswith(_ASSET_TYPES)
+
+
 def security_headers_middleware(*, hsts: bool) -> type:
     """Build the middleware that puts the security headers on every response."""
 
@@ -157,6 +168,11 @@ def security_headers_middleware(*, hsts: bool) -> type:
     if hsts:
         fixed.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
     names = {name for name, _value in fixed}
+    # A stylesheet, a script or a picture that a page loads is never a document or a worker of its own: the
+    # page's policy rules what it does, and its own CSP, frame and permission headers are ignored. Every page's
+    # first load fetches about ten of them, so they get what applies to them only. An SVG can be opened as a
+    # document, and the service worker is a worker (/sw.js, not under /static): both keep every header.
+    for_assets = [(name, value) for name, value in fixed if name in _ASSET_HEADERS]
 
     class SecurityHeadersMiddleware:
         def __init__(self, app: ASGIApp) -> None:
@@ -170,7 +186,7 @@ def security_headers_middleware(*, hsts: bool) -> type:
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     headers = [h for h in message.get("headers", []) if h[0].lower() not in names]
-                    headers.extend(fixed)
+                    headers.extend(for_assets if _is_loaded_asset(scope, headers) else fixed)
                     message["headers"] = headers
                 await send(message)
 

@@ -60,6 +60,23 @@ async def test_static_files_are_fingerprinted_and_immutable(client: AsyncTestCli
     assert (await client.get("/static/css/app.css")).status_code == 404
 
 
+async def test_what_a_page_loads_carries_only_the_headers_that_apply_to_it(client: AsyncTestClient[Litestar]) -> None:
+    page = (await client.get("/")).text
+    urls = [part.split('"')[0] for part in page.split('="') if part.startswith("/static/")]
+    loaded = [url for url in urls if url.endswith((".css", ".js", ".png"))]
+    assert any(u.endswith(".css") for u in loaded) and any(u.endswith(".js") for u in loaded)
+    for url in loaded:
+        headers = (await client.get(url)).headers
+        assert headers["x-content-type-options"] == "nosniff", url
+        assert "content-security-policy" not in headers and "x-frame-options" not in headers, url
+    # An SVG can be opened as a document of its own, and the service worker is a worker: their own policy counts.
+    svg = next(url for url in urls if url.endswith(".svg"))
+    for url in (svg, "/sw.js", "/"):
+        headers = (await client.get(url)).headers
+        assert "script-src 'self'" in headers["content-security-policy"], url
+        assert headers["x-frame-options"] == "DENY", url
+
+
 async def test_html_is_compressed(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/", headers={"accept-encoding": "gzip"})
     assert response.headers.get("content-encoding") == "gzip"
