@@ -11,9 +11,10 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import involvement, partner
@@ -714,6 +715,34 @@ def _visible_share(share: Share, actor: Actor, relation: Relation) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _PlanStatements:
+    goals: Select[tuple[Goal]]
+    shares: Select[tuple[Share, str]]
+    actions: Select[tuple[PlanAction]]
+
+
+@cache
+def _plan_statements(with_removed: bool) -> _PlanStatements:
+    """The three reads of ``load_plan``, built once: making a statement costs more than running it."""
+    household_id = bindparam("household_id", type_=Goal.household_id.type)
+    kept = Goal.household_id == household_id
+    if not with_removed:
+        kept = kept & Goal.removed_at.is_(None)
+    return _PlanStatements(
+        goals=select(Goal).where(kept).order_by(Goal.created_at, Goal.id),
+        # Each share with the name of the person or organisation it is with, in the same statement.
+        shares=select(Share, func.coalesce(Person.display_name, Organisation.name, ""))
+        .outerjoin(Person, Person.id == Share.person_id)
+        .outerjoin(Organisation, Organisation.id == Share.organisation_id)
+        .where(Share.household_id == household_id, Share.revoked_at.is_(None))
+        .order_by(Share.created_at),
+        actions=select(PlanAction)
+        .where(PlanAction.household_id == household_id)
+        .order_by(PlanAction.created_at, PlanAction.id),
+    )
+
+
 async def load_plan(
     db: AsyncSession,
     household_id: uuid.UUID,
@@ -728,29 +757,13 @@ async def load_plan(
 
     Goals the household struck out are left out, with their actions; ``with_removed`` keeps them (the
     dossier shows them marked "geschrapt")."""
-    kept = Goal.household_id == household_id
-    if not with_removed:
-        kept = kept & Goal.removed_at.is_(None)
-    goals = list(await db.scalars(select(Goal).where(kept).order_by(Goal.created_at, Goal.id)))
-    # Each share with the name of the person or organisation it is with, in the same statement.
-    shared_with = list(
-        await db.execute(
-            select(Share, func.coalesce(Person.display_name, Organisation.name, ""))
-            .outerjoin(Person, Person.id == Share.person_id)
-            .outerjoin(Organisation, Organisation.id == Share.organisation_id)
-            .where(Share.household_id == household_id, Share.revoked_at.is_(None))
-            .order_by(Share.created_at)
-        )
-    )
+    statements = _plan_statements(with_removed)
+    which = {"household_id": household_id}
+    goals = list(await db.scalars(statements.goals, which))
+    shared_with = list(await db.execute(statements.shares, which))
     names: dict[uuid.UUID, str] = {share.id: name for share, name in shared_with}
     shares = [share for share, _name in shared_with]
-    actions = list(
-        await db.scalars(
-            select(PlanAction)
-            .where(PlanAction.household_id == household_id)
-            .order_by(PlanAction.created_at, PlanAction.id)
-        )
-    )
+    actions = list(await db.scalars(statements.actions, which))
     if relation is Relation.ESCALATION_LEAD:
         # The team lead deciding an open doorbraak reads the goal it is about with its actions. One about the
         # plan as a whole shows the goals' texts only (what the plan aims at, to judge the block), never the
