@@ -15,11 +15,13 @@ at most one pending handover per trajectory. Every step is a timeline event in w
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -523,9 +525,21 @@ class PendingHandover:
     since: dt.datetime
 
 
-def _pending_statement() -> Select[Any]:
+class _Pending(enum.Enum):
+    """Whose pending handovers a statement asks for: one shape each, so each is built once."""
+
+    FOR_RECEIVER = "for_receiver"
+    OFFERED_TO = "offered_to"
+    OF_HOUSEHOLD = "of_household"
+
+
+@cache
+def _pending_statement(which: _Pending) -> Select[Any]:
+    """The pending handovers with the names the lists show, built once per shape: the receiver's start page
+    (all offered to them, oldest first), the receiver's view of one household's offer, and the household's own
+    pending handover (the newest)."""
     sender, receiver = aliased(Person), aliased(Person)
-    return (
+    statement = (
         select(
             Handover.id,
             Handover.household_id,
@@ -546,6 +560,18 @@ def _pending_statement() -> Select[Any]:
         # A handover of a trajectory that was closed meanwhile waits for nobody.
         .where(Handover.status == HandoverStatus.PENDING, Trajectory.phase != Phase.AFGESLOTEN)
     )
+    person_id = bindparam("person_id", type_=Handover.to_person_id.type)
+    household_id = bindparam("household_id", type_=Handover.household_id.type)
+    if which is _Pending.FOR_RECEIVER:
+        municipality_id = bindparam("municipality_id", type_=Household.municipality_id.type)
+        return statement.where(
+            Handover.to_person_id == person_id, Household.municipality_id == municipality_id
+        ).order_by(Handover.created_at)
+    if which is _Pending.OFFERED_TO:
+        statement = statement.where(Handover.household_id == household_id, Handover.to_person_id == person_id)
+    else:
+        statement = statement.where(Handover.household_id == household_id)
+    return statement.order_by(Handover.created_at.desc()).limit(1)
 
 
 def _pending(row: tuple[object, ...]) -> PendingHandover:
@@ -571,9 +597,8 @@ async def pending_for_receiver(db: AsyncSession, actor: Actor) -> list[PendingHa
     if not actor.role_names & {Role.PARTNER_PROFESSIONAL, Role.REGISSEUR}:
         return []
     rows = await db.execute(
-        _pending_statement()
-        .where(Handover.to_person_id == actor.id, Household.municipality_id == actor.person.municipality_id)
-        .order_by(Handover.created_at)
+        _pending_statement(_Pending.FOR_RECEIVER),
+        {"person_id": actor.id, "municipality_id": actor.person.municipality_id},
     )
     pending = [_pending(tuple(row)) for row in rows.tuples()]
     await record_looks(
@@ -589,12 +614,7 @@ async def pending_for_receiver(db: AsyncSession, actor: Actor) -> list[PendingHa
 async def offered_view(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> PendingHandover:
     """What the receiver reads of the handover offered to them: no plan, no ratings."""
     row = (
-        await db.execute(
-            _pending_statement()
-            .where(Handover.household_id == household_id, Handover.to_person_id == actor.id)
-            .order_by(Handover.created_at.desc())
-            .limit(1)
-        )
+        await db.execute(_pending_statement(_Pending.OFFERED_TO), {"household_id": household_id, "person_id": actor.id})
     ).first()
     if row is None:
         raise NotFound
@@ -603,14 +623,7 @@ async def offered_view(db: AsyncSession, actor: Actor, household_id: uuid.UUID) 
 
 async def pending_for_household(db: AsyncSession, household_id: uuid.UUID) -> PendingHandover | None:
     """The handover of the household's open trajectory that waits for an answer, for the regisseur."""
-    row = (
-        await db.execute(
-            _pending_statement()
-            .where(Handover.household_id == household_id)
-            .order_by(Handover.created_at.desc())
-            .limit(1)
-        )
-    ).first()
+    row = (await db.execute(_pending_statement(_Pending.OF_HOUSEHOLD), {"household_id": household_id})).first()
     return _pending(tuple(row)) if row else None
 
 
