@@ -7,10 +7,13 @@ ends that access at once.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -120,18 +123,53 @@ class CoverRow:
     team_id: uuid.UUID | None = None
 
 
-async def _rows(db: AsyncSession, *conditions: object, today: dt.date) -> list[CoverRow]:
+class _Covers(enum.Enum):
+    """Which covers a statement asks for: one shape each, so each is built once."""
+
+    OF_TEAMS = "of_teams"
+    COVERING_NOW = "covering_now"
+    ONE_OF_TEAMS = "one_of_teams"
+
+
+@cache
+def _rows_statement(which: _Covers) -> Select[Any]:
+    """The current and coming covers (not ended, not over by ``today``) with both names, of the team lead's
+    teams, of the colleague covering today, or one cover of the team lead's teams."""
     absent, covering = aliased(Person), aliased(Person)
-    result = await db.execute(
-        select(Cover, absent.display_name, covering.display_name)
+    today = bindparam("today", type_=Cover.ends_on.type)
+    conditions: list[ColumnElement[bool]] = []
+    teams = Cover.team_id.in_(bindparam("team_ids", type_=Cover.team_id.type, expanding=True))
+    if which is _Covers.OF_TEAMS:
+        conditions = [teams]
+    elif which is _Covers.COVERING_NOW:
+        conditions = [
+            Cover.covering_id == bindparam("person_id", type_=Cover.covering_id.type),
+            Cover.starts_on <= today,
+        ]
+    else:
+        conditions = [Cover.id == bindparam("cover_id", type_=Cover.id.type), teams]
+    return (
+        select(
+            Cover.id,
+            Cover.absent_id,
+            absent.display_name,
+            covering.display_name,
+            Cover.starts_on,
+            Cover.ends_on,
+            Cover.team_id,
+        )
         .join(absent, absent.id == Cover.absent_id)
         .join(covering, covering.id == Cover.covering_id)
-        .where(Cover.ended_at.is_(None), Cover.ends_on >= today, *conditions)  # type: ignore[arg-type]
+        .where(Cover.ended_at.is_(None), Cover.ends_on >= today, *conditions)
         .order_by(Cover.starts_on, absent.display_name)
     )
+
+
+async def _rows(db: AsyncSession, which: _Covers, today: dt.date, **values: object) -> list[CoverRow]:
+    result = await db.execute(_rows_statement(which), {"today": today, **values})
     return [
-        CoverRow(c.id, c.absent_id, a, w, c.starts_on, c.ends_on, c.starts_on <= today, c.team_id)
-        for c, a, w in result.tuples()
+        CoverRow(cover_id, absent_id, absent, covering, starts_on, ends_on, starts_on <= today, team_id)
+        for cover_id, absent_id, absent, covering, starts_on, ends_on, team_id in result.tuples()
     ]
 
 
@@ -140,13 +178,12 @@ async def team_covers(db: AsyncSession, actor: Actor, *, today: dt.date | None =
     teams = actor.teams(Role.TEAM_LEAD)
     if not teams:
         return []
-    return await _rows(db, Cover.team_id.in_(teams), today=today or cover_day())
+    return await _rows(db, _Covers.OF_TEAMS, today or cover_day(), team_ids=list(teams))
 
 
 async def covering_now(db: AsyncSession, actor: Actor, *, today: dt.date | None = None) -> list[CoverRow]:
     """The covers this person works in today (whom they cover for, until when)."""
-    today = today or cover_day()
-    return await _rows(db, Cover.covering_id == actor.id, Cover.starts_on <= today, today=today)
+    return await _rows(db, _Covers.COVERING_NOW, today or cover_day(), person_id=actor.id)
 
 
 async def cover_of_team(
@@ -154,7 +191,7 @@ async def cover_of_team(
 ) -> CoverRow:
     """One current or coming cover of the team lead's team(s), or NotFound."""
     teams = actor.teams(Role.TEAM_LEAD)
-    rows = await _rows(db, Cover.id == cover_id, Cover.team_id.in_(teams), today=today or cover_day())
+    rows = await _rows(db, _Covers.ONE_OF_TEAMS, today or cover_day(), cover_id=cover_id, team_ids=list(teams))
     if not rows:
         raise NotFound
     return rows[0]
