@@ -7,10 +7,28 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import String, cast, func, insert, literal, null, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Select,
+    String,
+    Table,
+    Update,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from server.domain.errors import N_
 from server.domain.models import AccessLogEntry, Household, Organisation, Role, Trajectory, utcnow
@@ -92,26 +110,16 @@ async def record_looks(db: AsyncSession | AsyncConnection, looks: Sequence[Look]
     if not looks:
         return []
     household_ids = sorted({look.household_id for look in looks})
-    organisation_ids = {look.organisation_id for look in looks if look.organisation_id}
+    organisation_ids = list({look.organisation_id for look in looks if look.organisation_id})
     organisation_names: dict[uuid.UUID, str] = {}
     if organisation_ids:
-        rows = await db.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids)))
-        organisation_names = dict(rows.tuples().all())
-    await db.execute(update(Household).where(Household.id.in_(household_ids)).values(updated_at=Household.updated_at))
-    later = aliased(AccessLogEntry)
-    newest = (
-        select(later.id)
-        .where(later.household_id == Household.id)
-        .order_by(later.created_at.desc(), later.id.desc())
-        .limit(1)
-        .correlate(Household)
-        .scalar_subquery()
-    )
-    heads = await db.execute(
-        select(Household.id, AccessLogEntry.entry_hash, AccessLogEntry.created_at)
-        .outerjoin(AccessLogEntry, AccessLogEntry.id == newest)
-        .where(Household.id.in_(household_ids))
-    )
+        names = await db.execute(
+            _organisation_names_statement(len(organisation_ids) == 1), {"organisation_ids": _ids(organisation_ids)}
+        )
+        organisation_names = dict(names.tuples().all())
+    one = len(household_ids) == 1
+    await db.execute(_lock_statement(one), {"household_ids": _ids(household_ids)})
+    heads = await db.execute(_heads_statement(one), {"household_ids": _ids(household_ids)})
     previous = {household_id: (entry_hash or "", at) for household_id, entry_hash, at in heads.tuples()}
     entries = []
     for look in looks:
@@ -135,8 +143,67 @@ async def record_looks(db: AsyncSession | AsyncConnection, looks: Sequence[Look]
         entry.entry_hash = _entry_hash(entry)
         previous[look.household_id] = (entry.entry_hash, created_at)
         entries.append(entry)
-    await db.execute(insert(AccessLogEntry), [{c: getattr(entry, c) for c in _COLUMNS} for entry in entries])
+    await db.execute(_insert_statement(), [{c: getattr(entry, c) for c in _COLUMNS} for entry in entries])
     return entries
+
+
+# The statements of ``record_looks``, each built once (a look is written on most pages). Most calls are about
+# one household (and one organisation): those compare with one value; more are asked for with an IN list.
+
+
+def _among(column: InstrumentedAttribute[uuid.UUID], name: str, one: bool) -> ColumnElement[bool]:
+    if one:
+        return column == bindparam(name, type_=column.type)
+    return column.in_(bindparam(name, type_=column.type, expanding=True))
+
+
+def _ids(ids: Sequence[uuid.UUID]) -> uuid.UUID | Sequence[uuid.UUID]:
+    """The value for ``_among``: the one id, or the list."""
+    return ids[0] if len(ids) == 1 else ids
+
+
+@cache
+def _organisation_names_statement(one: bool) -> Select[tuple[uuid.UUID, str]]:
+    return select(Organisation.id, Organisation.name).where(_among(Organisation.id, "organisation_ids", one))
+
+
+@cache
+def _lock_statement(one: bool) -> Update:
+    """Takes the households' write locks before their chain heads are read, by updating the rows to what they
+    are. No value changes, so the session's objects need no synchronising."""
+    return (
+        update(Household)
+        .where(_among(Household.id, "household_ids", one))
+        .values(updated_at=Household.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@cache
+def _heads_statement(one: bool) -> Select[Any]:
+    """Each household's newest entry (the head of its chain), or none for a household without looks yet."""
+    later = aliased(AccessLogEntry)
+    newest = (
+        select(later.id)
+        .where(later.household_id == Household.id)
+        .order_by(later.created_at.desc(), later.id.desc())
+        .limit(1)
+        .correlate(Household)
+        .scalar_subquery()
+    )
+    return (
+        select(Household.id, AccessLogEntry.entry_hash, AccessLogEntry.created_at)
+        .outerjoin(AccessLogEntry, AccessLogEntry.id == newest)
+        .where(_among(Household.id, "household_ids", one))
+    )
+
+
+@cache
+def _insert_statement() -> Insert:
+    # On the table: the entries are plain rows, written as they are (no objects, no session bookkeeping).
+    table = AccessLogEntry.__table__
+    assert isinstance(table, Table)
+    return insert(table)
 
 
 _TICK = dt.timedelta(microseconds=1)
