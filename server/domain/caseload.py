@@ -2,9 +2,8 @@
 server/domain/teamwork/team.py).
 
 The regisseur's caseload answers "what needs me today": per household its phase and since when, the next
-evaluation, and the signals that ask for her attention. It costs the same two statements however many
-households she has: one for the households with their signals (correlated subqueries), and one for the
-latest scores of both sides.
+evaluation, and the signals that ask for her attention. It costs one statement however many households she
+has: the households with their signals (correlated subqueries), the latest scores of both sides included.
 """
 
 from __future__ import annotations
@@ -14,10 +13,12 @@ import uuid
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from server.domain.events import EventKind
 from server.domain.models import (
@@ -46,10 +47,14 @@ OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.BEZIG)
 ESCALATION_SIGNAL_DAYS = 14
 
 
+@cache
+def _member_households_statement() -> Select[tuple[Household]]:
+    person_id = bindparam("person_id", type_=Member.person_id.type)
+    return select(Household).join(Member, Member.household_id == Household.id).where(Member.person_id == person_id)
+
+
 async def households_of_member(session: AsyncSession, actor: Actor) -> list[Household]:
-    result = await session.scalars(
-        select(Household).join(Member, Member.household_id == Household.id).where(Member.person_id == actor.id)
-    )
+    result = await session.scalars(_member_households_statement(), {"person_id": actor.id})
     return list(result)
 
 
@@ -128,24 +133,16 @@ def attention_order(row: CaseloadRow) -> tuple[bool, int, str]:
     return (not row.evaluation_overdue, -row.signals, row.name.casefold())
 
 
-def _own_trajectories(whose: ColumnElement[bool]) -> Select[tuple[uuid.UUID]]:
-    return (
-        select(Trajectory.household_id)
-        .join(Household, Household.id == Trajectory.household_id)
-        .where(whose, Trajectory.phase != Phase.AFGESLOTEN)
-    )
-
-
 async def caseload(
     db: AsyncSession, actor: Actor, *, phase: Phase | None = None, today: dt.date | None = None
 ) -> Caseload:
     """The regisseur's own households (open trajectories she is the regisseur of), most urgent first, narrowed
-    to ``phase`` when one is chosen. Two statements, however many households.
+    to ``phase`` when one is chosen. One statement, however many households.
 
     Her own households are hers to see: the overview writes no look for them, so her last look in the access
     log stays the moment of her last visit to the household ("changed since your last visit")."""
     today = today or utcnow().date()
-    rows = await _rows(db, actor, Trajectory.regisseur_id == actor.id, today)
+    rows = await _rows(db, actor, today, _own_caseload_statement(), {"regisseur_id": actor.id})
     return _caseload(rows, phase)
 
 
@@ -154,12 +151,13 @@ async def caseloads_of(
 ) -> dict[tuple[uuid.UUID, uuid.UUID], Caseload]:
     """Per (regisseur, team): the households of that team she is the regisseur of, as ``actor`` sees them (her
     own looks and changes decide "changed since your last visit"). What a colleague covering for absent
-    regisseurs looks after. The same two statements, however many covers."""
+    regisseurs looks after. The same one statement, however many covers."""
     today = today or utcnow().date()
     rows: list[CaseloadRow] = []
     if covers:
+        # The shape follows the number of covers, so it is built for the call (a colleague covering is rare).
         whose = or_(*(and_(Trajectory.regisseur_id == r, Household.team_id == t) for r, t in covers))
-        rows = await _rows(db, actor, whose, today)
+        rows = await _rows(db, actor, today, _households_statement(whose), {})
     return {
         (regisseur, team): _caseload(
             [row for row in rows if row.regisseur_id == regisseur and row.team_id == team], None
@@ -168,31 +166,12 @@ async def caseloads_of(
     }
 
 
-async def _rows(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[CaseloadRow]:
-    households = await _households(db, actor, whose, today)
-    if not households:
-        return []
-    gaps = await _rating_gaps(db, whose)
-    return [
-        CaseloadRow(
-            household_id=h.household_id,
-            name=h.name,
-            phase=h.phase,
-            phase_since=h.phase_since,
-            next_evaluation_on=h.next_evaluation_on,
-            evaluation_overdue=h.next_evaluation_on is not None and h.next_evaluation_on < today,
-            next_checkin_on=h.next_checkin_on,
-            overdue_actions=h.overdue_actions,
-            rating_gaps=gaps.get(h.household_id, 0),
-            changed_since_visit=h.changed_since_visit,
-            help_without_volunteer=h.help_without_volunteer,
-            handover=h.handover,
-            escalation=h.escalation,
-            regisseur_id=h.regisseur_id,
-            team_id=h.team_id,
-        )
-        for h in households
-    ]
+@cache
+def _own_caseload_statement() -> Select[Any]:
+    """The regisseur's own caseload, asked on every visit of her start page: built once."""
+    return _households_statement(
+        Trajectory.regisseur_id == bindparam("regisseur_id", type_=Trajectory.regisseur_id.type)
+    )
 
 
 def _caseload(rows: list[CaseloadRow], phase: Phase | None) -> Caseload:
@@ -204,23 +183,6 @@ def _caseload(rows: list[CaseloadRow], phase: Phase | None) -> Caseload:
     )
 
 
-@dataclass(frozen=True)
-class _Household:
-    household_id: uuid.UUID
-    name: str
-    phase: Phase
-    phase_since: dt.date
-    next_evaluation_on: dt.date | None
-    next_checkin_on: dt.date | None
-    overdue_actions: int
-    help_without_volunteer: int
-    changed_since_visit: bool
-    handover: WaitingHandover | None
-    escalation: EscalationStatus | None
-    regisseur_id: uuid.UUID | None
-    team_id: uuid.UUID
-
-
 def phase_moved_at() -> ScalarSelect[Any]:
     """Per household row: when its trajectory last moved to another phase (for "since" and days in phase)."""
     return (
@@ -230,7 +192,7 @@ def phase_moved_at() -> ScalarSelect[Any]:
     )
 
 
-def overdue_actions(today: dt.date) -> ScalarSelect[Any]:
+def overdue_actions(today: dt.date | ColumnElement[dt.date]) -> ScalarSelect[Any]:
     """Per household row: how many of its open actions are past their date."""
     return (
         select(func.count(PlanAction.id))
@@ -243,8 +205,39 @@ def overdue_actions(today: dt.date) -> ScalarSelect[Any]:
     )
 
 
-async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool], today: dt.date) -> list[_Household]:
-    """The households of the caseload with every signal that one row can answer, in one statement."""
+def rating_gaps() -> ScalarSelect[Any]:
+    """Per household row: on how many leefgebieden the latest assessments of both sides differ by two steps
+    or more (as the scores page counts them)."""
+
+    def latest(perspective: Perspective) -> ScalarSelect[Any]:
+        return (
+            select(Assessment.id)
+            .where(Assessment.household_id == Household.id, Assessment.perspective == perspective)
+            .order_by(Assessment.held_on.desc(), Assessment.created_at.desc())
+            .limit(1)
+            .correlate(Household)
+            .scalar_subquery()
+        )
+
+    theirs, mine = aliased(Rating), aliased(Rating)
+    return (
+        select(func.count(theirs.id))
+        .join(mine, mine.domain_key == theirs.domain_key)
+        .where(
+            theirs.assessment_id == latest(Perspective.HOUSEHOLD),
+            mine.assessment_id == latest(Perspective.PROFESSIONAL),
+            func.abs(theirs.score - mine.score) >= TALK_ABOUT_DIFFERENCE,
+        )
+        .correlate(Household)
+        .scalar_subquery()
+    )
+
+
+def _households_statement(whose: ColumnElement[bool]) -> Select[Any]:
+    """The households of the caseload with every signal that one row can answer, in one statement; the person
+    looking (``actor_id``), ``today`` and ``decided_since`` are parameters."""
+    actor_id = bindparam("actor_id", type_=Person.id.type)
+    today = bindparam("today", type_=PlanAction.due_on.type)
     phase_moved = phase_moved_at()
     overdue = overdue_actions(today)
     help_open = (
@@ -259,7 +252,7 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
     # Her last look at the household, and the last change anyone else made in it.
     last_visit = (
         select(func.max(AccessLogEntry.created_at))
-        .where(AccessLogEntry.household_id == Household.id, AccessLogEntry.actor_id == actor.id)
+        .where(AccessLogEntry.household_id == Household.id, AccessLogEntry.actor_id == actor_id)
         .scalar_subquery()
     )
     last_change = (
@@ -267,7 +260,7 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
         .where(
             TimelineEvent.household_id == Household.id,
             TimelineEvent.actor_id.is_not(None),
-            TimelineEvent.actor_id != actor.id,
+            TimelineEvent.actor_id != actor_id,
         )
         .scalar_subquery()
     )
@@ -294,7 +287,8 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
         .where(CheckIn.trajectory_id == Trajectory.id, CheckIn.done_on.is_(None))
         .scalar_subquery()
     )
-    decided_since = dt.datetime.combine(today - dt.timedelta(days=ESCALATION_SIGNAL_DAYS), dt.time(), tzinfo=dt.UTC)
+    gaps = rating_gaps()
+    decided_since = bindparam("decided_since", type_=Escalation.decided_at.type)
     escalation = (
         select(Escalation.status)
         .where(
@@ -309,7 +303,7 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
         .limit(1)
         .scalar_subquery()
     )
-    result = await db.execute(
+    return (
         select(
             Household.id,
             Household.name,
@@ -325,27 +319,40 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
             waiting_for,
             waiting_at,
             escalation,
+            gaps,
             Trajectory.regisseur_id,
             Household.team_id,
         )
         .join(Trajectory, Trajectory.household_id == Household.id)
         .where(whose, Trajectory.phase != Phase.AFGESLOTEN)
     )
-    households = []
+
+
+async def _rows(
+    db: AsyncSession, actor: Actor, today: dt.date, statement: Select[Any], whose: dict[str, Any]
+) -> list[CaseloadRow]:
+    """The caseload's rows; ``whose`` holds the values of the statement's choice of households."""
+    decided_since = dt.datetime.combine(today - dt.timedelta(days=ESCALATION_SIGNAL_DAYS), dt.time(), tzinfo=dt.UTC)
+    result = await db.execute(
+        statement, {**whose, "actor_id": actor.id, "today": today, "decided_since": decided_since}
+    )
+    rows = []
     for row in result.tuples():
         (household_id, name, phase, started_on, evaluation, checkin) = row[:6]
-        moved, actions, help_count, visit, change, to, at, escalated, regisseur_id, team_id = row[6:]
-        households.append(
-            _Household(
+        moved, actions, help_count, visit, change, to, at, escalated, gaps, regisseur_id, team_id = row[6:]
+        rows.append(
+            CaseloadRow(
                 household_id=household_id,
                 name=name,
                 phase=Phase(phase),
                 # A phase event of an earlier trajectory of the household is older than this one's start.
                 phase_since=max(started_on, moved.date()) if moved else started_on,
                 next_evaluation_on=evaluation,
+                evaluation_overdue=evaluation is not None and evaluation < today,
                 next_checkin_on=checkin,
                 overdue_actions=int(actions or 0),
                 help_without_volunteer=int(help_count or 0),
+                rating_gaps=int(gaps or 0),
                 changed_since_visit=change is not None and (visit is None or change > visit),
                 handover=WaitingHandover(to, at or "") if to else None,
                 escalation=EscalationStatus(escalated) if escalated else None,
@@ -353,38 +360,4 @@ async def _households(db: AsyncSession, actor: Actor, whose: ColumnElement[bool]
                 team_id=team_id,
             )
         )
-    return households
-
-
-async def _rating_gaps(db: AsyncSession, whose: ColumnElement[bool]) -> dict[uuid.UUID, int]:
-    """Per household of the caseload: on how many leefgebieden the latest assessments of both sides differ by
-    two steps or more (as the scores page counts them), in one statement."""
-    ranked = (
-        select(
-            Assessment.id,
-            Assessment.household_id,
-            Assessment.perspective,
-            func.row_number()
-            .over(
-                partition_by=(Assessment.household_id, Assessment.perspective),
-                order_by=(Assessment.held_on.desc(), Assessment.created_at.desc()),
-            )
-            .label("newest"),
-        )
-        .where(Assessment.household_id.in_(_own_trajectories(whose)))
-        .subquery()
-    )
-    result = await db.execute(
-        select(ranked.c.household_id, ranked.c.perspective, Rating.domain_key, Rating.score)
-        .join(Rating, Rating.assessment_id == ranked.c.id)
-        .where(ranked.c.newest == 1)
-    )
-    scores: dict[tuple[uuid.UUID, str], dict[str, int]] = {}
-    for household_id, perspective, domain_key, score in result.tuples():
-        scores.setdefault((household_id, domain_key), {})[perspective] = score
-    gaps: Counter[uuid.UUID] = Counter()
-    for (household_id, _domain), by in scores.items():
-        theirs, mine = by.get(Perspective.HOUSEHOLD), by.get(Perspective.PROFESSIONAL)
-        if theirs is not None and mine is not None and abs(theirs - mine) >= TALK_ABOUT_DIFFERENCE:
-            gaps[household_id] += 1
-    return dict(gaps)
+    return rows
