@@ -13,9 +13,27 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from server.domain.errors import N_, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
@@ -330,16 +348,36 @@ class Involved:
     contact: str = ""
 
 
-async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Involved]:
-    """The organisations in the register that still help, volunteers with an accepted task, and network
-    members with access. (The regisseur comes from ``involved_for``.) A fixed number of queries."""
-    organisations = await db.execute(
-        select(Involvement.organisation_name, Involvement.professional_name, Involvement.contact, Involvement.from_on)
-        .where(Involvement.household_id == household_id, Involvement.to_on.is_(None))
-        .order_by(Involvement.organisation_name, Involvement.from_on)
-    )
-    volunteers = await db.execute(
-        select(Person.display_name, func.min(HelpRequest.accepted_at))
+# The three kinds of rows of ``involved_with``, in the order the overview lists them.
+_ORGANISATION, _VOLUNTEER, _NETWORK = 0, 1, 2
+
+
+@cache
+def _involved_statement() -> Select[Any]:
+    """The one statement of ``involved_with``, built once: the three kinds of rows, each ordered by name (the
+    register's rows by organisation, then since when)."""
+    household_id: BindParameter[uuid.UUID] = bindparam("household_id", type_=Household.id.type)
+    accepted_at = func.min(HelpRequest.accepted_at)
+    organisations: Select[Any] = select(
+        literal_column(str(_ORGANISATION)).label("kind"),
+        Involvement.professional_name.label("name"),
+        Involvement.organisation_name.label("organisation"),
+        Involvement.contact.label("contact"),
+        Involvement.from_on.label("since_day"),
+        # Typed here: the first part of a UNION gives every column its type.
+        cast(null(), accepted_at.type).label("since_moment"),
+        Involvement.organisation_name.label("sort_name"),
+    ).where(Involvement.household_id == household_id, Involvement.to_on.is_(None))
+    volunteers: Select[Any] = (
+        select(
+            literal_column(str(_VOLUNTEER)),
+            Person.display_name,
+            null(),
+            null(),
+            null(),
+            accepted_at,
+            Person.display_name,
+        )
         .join(HelpOffer, HelpOffer.volunteer_id == Person.id)
         .join(HelpRequest, HelpRequest.id == HelpOffer.help_request_id)
         .where(
@@ -348,26 +386,71 @@ async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Invol
             HelpRequest.status.in_([HelpRequestStatus.OPEN, HelpRequestStatus.ACCEPTED, HelpRequestStatus.DONE]),
         )
         .group_by(Person.display_name)
-        .order_by(Person.display_name)
     )
-    network = await db.execute(
-        select(Person.display_name)
+    network: Select[Any] = (
+        select(literal_column(str(_NETWORK)), Person.display_name, null(), null(), null(), null(), Person.display_name)
         .join(RoleAssignment, RoleAssignment.person_id == Person.id)
         .where(
             RoleAssignment.household_id == household_id,
             RoleAssignment.role == Role.NETWORK_MEMBER,
             RoleAssignment.revoked_at.is_(None),
         )
-        .order_by(Person.display_name)
     )
+    rows = union_all(organisations, volunteers, network).subquery()
+    return select(rows).order_by(rows.c.kind, rows.c.sort_name, rows.c.since_day)
+
+
+async def involved_with(db: AsyncSession, household_id: uuid.UUID) -> list[Involved]:
+    """The organisations in the register that still help, volunteers with an accepted task, and network
+    members with access, in that order. (The regisseur comes from ``involved_for``.) One statement."""
+    everyone: list[Involved] = []
+    for row in await db.execute(_involved_statement(), {"household_id": household_id}):
+        if row.kind == _ORGANISATION:
+            everyone.append(
+                Involved(
+                    row.name,
+                    Role.PARTNER_PROFESSIONAL,
+                    row.since_day,
+                    organisation=row.organisation,
+                    contact=row.contact,
+                )
+            )
+        elif row.kind == _VOLUNTEER:
+            everyone.append(Involved(row.name, Role.VOLUNTEER, row.since_moment.date() if row.since_moment else None))
+        else:
+            everyone.append(Involved(row.name, Role.NETWORK_MEMBER))
+    return everyone
+
+
+def current_regisseur_name(household_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
+    """The name of the household's regisseur: of its latest trajectory that is not closed and has one. A
+    subquery of its own (on an alias, so that it never correlates with a trajectory of the statement it is part
+    of): the household overview reads it with the rest of the household's state."""
+    trajectory = aliased(Trajectory)
     return (
-        [
-            Involved(professional, Role.PARTNER_PROFESSIONAL, since, organisation=organisation, contact=contact)
-            for organisation, professional, contact, since in organisations.tuples()
-        ]
-        + [Involved(name, Role.VOLUNTEER, since.date() if since else None) for name, since in volunteers.tuples()]
-        + [Involved(name, Role.NETWORK_MEMBER) for (name,) in network.tuples()]
+        select(Person.display_name)
+        .join(trajectory, trajectory.regisseur_id == Person.id)
+        .where(trajectory.household_id == household_id, trajectory.phase != Phase.AFGESLOTEN)
+        .order_by(trajectory.started_on.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+
+
+@cache
+def _regisseur_statement() -> Select[tuple[str, str]]:
+    household_id: BindParameter[uuid.UUID] = bindparam("household_id", type_=Household.id.type)
+    return (
+        select(current_regisseur_name(household_id), Team.name)
+        .select_from(Household)
+        .join(Team, Team.id == Household.team_id)
+        .where(Household.id == household_id)
+    )
+
+
+def regisseur_involved(name: str | None, team: str) -> Involved | None:
+    """The regisseur as the first of who is involved (None when the household has none)."""
+    return Involved(name, Role.REGISSEUR, team=team) if name is not None else None
 
 
 async def involved_for(db: AsyncSession, household: Household | uuid.UUID, view: InvolvedView) -> list[Involved]:
@@ -375,18 +458,18 @@ async def involved_for(db: AsyncSession, household: Household | uuid.UUID, view:
     if view is InvolvedView.NONE:
         return []
     household_id = household if isinstance(household, uuid.UUID) else household.id
-    row = (
-        await db.execute(
-            select(Person.display_name, Trajectory.started_on, Team.name)
-            .join(Trajectory, Trajectory.regisseur_id == Person.id)
-            .join(Household, Household.id == Trajectory.household_id)
-            .join(Team, Team.id == Household.team_id)
-            .where(Trajectory.household_id == household_id, Trajectory.phase != Phase.AFGESLOTEN)
-            .order_by(Trajectory.started_on.desc())
-            .limit(1)
-        )
-    ).first()
-    everyone = [Involved(row[0], Role.REGISSEUR, team=row[2])] if row else []
+    row = (await db.execute(_regisseur_statement(), {"household_id": household_id})).first()
+    return await involved_around(db, household_id, view, regisseur_involved(*row) if row else None)
+
+
+async def involved_around(
+    db: AsyncSession, household_id: uuid.UUID, view: InvolvedView, regisseur: Involved | None
+) -> list[Involved]:
+    """Who is involved, as far as ``view`` allows, with the regisseur already read (``current_regisseur_name``;
+    the household overview reads it with the household's state)."""
+    if view is InvolvedView.NONE:
+        return []
+    everyone = [regisseur] if regisseur else []
     everyone += await involved_with(db, household_id)
     if view is InvolvedView.NAMES:
         # The names of people only: an organisation's name (a GGZ, debt counselling) would say what help the

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ScalarSelect, Select, SQLColumnExpression, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
@@ -328,13 +329,26 @@ async def passkeys_of(db: AsyncSession, person_id: uuid.UUID) -> list[Passkey]:
     return list(result)
 
 
+@cache
+def _passkey_counts_statement() -> Select[tuple[uuid.UUID, int]]:
+    return (
+        select(Passkey.person_id, func.count())
+        .where(Passkey.person_id.in_(bindparam("person_ids", expanding=True)))
+        .group_by(Passkey.person_id)
+    )
+
+
 async def passkey_counts(db: AsyncSession, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     if not person_ids:
         return {}
-    rows = await db.execute(
-        select(Passkey.person_id, func.count()).where(Passkey.person_id.in_(person_ids)).group_by(Passkey.person_id)
-    )
+    rows = await db.execute(_passkey_counts_statement(), {"person_ids": person_ids})
     return {person_id: int(count) for person_id, count in rows.tuples()}
+
+
+def passkey_count(person_id: SQLColumnExpression[uuid.UUID | None]) -> ScalarSelect[int]:
+    """How many passkeys the person has, as a column of a statement that reads people (the members on the
+    household overview)."""
+    return select(func.count()).select_from(Passkey).where(Passkey.person_id == person_id).scalar_subquery()
 
 
 async def end_sessions(db: AsyncSession, person_id: uuid.UUID) -> None:

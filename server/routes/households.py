@@ -9,21 +9,16 @@ from urllib.parse import urlencode
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 
 from server.auth import enrolment
-from server.domain import access_log, involvement, lifecycle, people, timeline
+from server.domain import access_log, lifecycle, people, timeline
 from server.domain.errors import InvalidInput
-from server.domain.models import ReferralSource, Role, Trajectory, utcnow
-from server.domain.offline import service as offline
+from server.domain.households import overview_queries
+from server.domain.models import ReferralSource, Role, utcnow
 from server.domain.people import MEMBER_ROWS, AlreadyRegistered, HouseholdForm, HouseholdInput, MemberInput
 from server.domain.policy import Action, Actor, Can
-from server.domain.teamwork import escalation as escalations
-from server.domain.workspace import handover as handovers
-from server.domain.workspace import intake as intakes
-from server.domain.workspace import steps
 from server.i18n import gettext as _
-from server.routes.deps import DbSession, Form, household_or_404
+from server.routes.deps import DbSession, Form, guarded_household, household_or_404
 from server.routes.links import remember_link, show_link
 from server.transactions import STATE_LOOK
 from server.views.access_log import log_page
@@ -92,25 +87,18 @@ async def create_household(
     name="household.overview",
     opt={"policy": Action.HOUSEHOLD_VIEW, "resource": "household"},
 )
-async def household_overview(
-    request: Request[Any, Any, Any], db_session: DbSession, household_id: FromPath[uuid.UUID]
-) -> Template:
-    household = await household_or_404(db_session, household_id)
+async def household_overview(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     can: Can = request.state.can
-    trajectory = await db_session.scalar(
-        select(Trajectory).where(Trajectory.household_id == household.id).order_by(Trajectory.started_on.desc())
-    )
-    person_ids = [m.person_id for m in household.members if m.person_id]
-    counts = await people.passkey_counts(db_session, person_ids) if can.enrol_members else {}
+    seen = await overview_queries.overview(db_session, guarded_household(request), request.state.actor, can)
+    trajectory = seen.trajectory
     return render(
         request,
         "pages/households/overview.html",
         {
-            "household": household,
+            "household": seen.household,
             "flash": flash(request, "ingetrokken", "huisbezoek", "niet-bewaard"),
             # "Beschikbaar voor huisbezoek": the regisseur keeps this household's pages on her devices.
-            "visit_marked": can.mark_for_visit
-            and await offline.is_marked(db_session, request.state.actor, household.id),
+            "visit_marked": seen.visit_marked,
             "trajectory": trajectory,
             "phase": phase_label(trajectory.phase) if trajectory else "",
             # The same, in the household's words (for the household and the people around it).
@@ -118,20 +106,12 @@ async def household_overview(
             "started": day(trajectory.started_on) if trajectory else "",
             "triage_open": trajectory is not None and trajectory.phase in lifecycle.BEFORE_TRIAGE,
             # The plan's akkoord once the intake is complete, the next check-in of a waakvlam.
-            "next_step": next_step_view(await steps.next_step(db_session, trajectory), trajectory),
-            # A gespreksverslag exists only after an intake, so it is not looked for before the triage.
-            "has_report": can.read_report
-            and trajectory is not None
-            and trajectory.phase not in lifecycle.BEFORE_TRIAGE
-            and await intakes.has_report(db_session, household.id),
-            "handover_waiting": handover_waiting(await handovers.pending_for_household(db_session, household.id))
-            if can.manage_trajectory
-            else "",
-            "passkey_counts": counts,
+            "next_step": next_step_view(seen.next_step, trajectory),
+            "has_report": seen.has_report,
+            "handover_waiting": handover_waiting(seen.pending_handover) if can.manage_trajectory else "",
+            "passkey_counts": seen.passkey_counts,
             # The doorbraak asked of the team lead: open, or the latest decision (the regisseur's).
-            "escalation": escalation_summary(await escalations.latest(db_session, household.id))
-            if can.raise_escalation
-            else None,
+            "escalation": escalation_summary(seen.escalation) if can.raise_escalation else None,
             "involved": [
                 {
                     "name": i.name,
@@ -141,7 +121,7 @@ async def household_overview(
                     "organisation": i.organisation,
                     "contact": i.contact,
                 }
-                for i in await involvement.involved_for(db_session, household, can.involved)
+                for i in seen.involved
             ],
         },
     )

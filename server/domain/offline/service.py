@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, Exists, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,11 +149,10 @@ async def forget_old_keys(db: AsyncSession, now: dt.datetime | None = None) -> i
 # --------------------------------------------------------------------------------------------------------
 
 
-async def is_marked(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> bool:
-    found = await db.scalar(
-        select(VisitMark.id).where(VisitMark.person_id == actor.id, VisitMark.household_id == household_id)
-    )
-    return found is not None
+def is_marked(person_id: ColumnElement[uuid.UUID], household_id: ColumnElement[uuid.UUID]) -> Exists:
+    """Whether the person keeps the household's pages on her devices, as a condition the household overview
+    reads with the rest of the household's state."""
+    return exists().where(VisitMark.person_id == person_id, VisitMark.household_id == household_id)
 
 
 async def mark_for_visit(db: AsyncSession, actor: Actor, household_id: uuid.UUID, *, keep: bool) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, ScalarSelect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -165,16 +165,18 @@ async def open_escalation(db: AsyncSession, household_id: uuid.UUID) -> Escalati
     return result
 
 
-async def latest(db: AsyncSession, household_id: uuid.UUID) -> Escalation | None:
-    """The household's open escalation, or else its most recently decided one: what the regisseur sees on the
-    household overview."""
-    result: Escalation | None = await db.scalar(
-        select(Escalation)
-        .where(Escalation.household_id == household_id, Escalation.status != EscalationStatus.WITHDRAWN)
-        .order_by((Escalation.status == EscalationStatus.OPEN).desc(), Escalation.created_at.desc())
+def latest_id(household_id: ColumnElement[uuid.UUID]) -> ScalarSelect[uuid.UUID]:
+    """The household's open escalation, or else its most recently decided one (what the regisseur sees on the
+    household overview): its id, as a subquery of its own (on an alias, so that it never correlates with an
+    escalation of the statement it is part of). The overview reads the escalation with the household's state."""
+    escalation = aliased(Escalation)
+    return (
+        select(escalation.id)
+        .where(escalation.household_id == household_id, escalation.status != EscalationStatus.WITHDRAWN)
+        .order_by((escalation.status == EscalationStatus.OPEN).desc(), escalation.created_at.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    return result
 
 
 async def goal_choices(db: AsyncSession, household_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

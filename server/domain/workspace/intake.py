@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Exists, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound, VersionConflict
@@ -526,11 +526,10 @@ async def latest_report(db: AsyncSession, household_id: uuid.UUID) -> ReportView
     return ReportView(report, list(corrections))
 
 
-async def has_report(db: AsyncSession, household_id: uuid.UUID) -> bool:
-    found = await db.scalar(
-        select(ConversationReport.id).where(ConversationReport.household_id == household_id).limit(1)
-    )
-    return found is not None
+def has_report(household_id: ColumnElement[uuid.UUID]) -> Exists:
+    """Whether the household has a gespreksverslag, as a condition the household overview reads with the rest
+    of the household's state."""
+    return exists().where(ConversationReport.household_id == household_id)
 
 
 async def all_reports(db: AsyncSession, household_id: uuid.UUID) -> list[ReportView]:

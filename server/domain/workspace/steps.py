@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Label, case, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import lifecycle
@@ -41,6 +41,7 @@ from server.domain.workspace.model import (
     Evaluation,
     EvaluationDecision,
     EvaluationStatus,
+    Intake,
     PlanAgreement,
 )
 
@@ -606,16 +607,42 @@ class NextStep:
     evaluation_id: uuid.UUID | None = None
 
 
-async def next_step(db: AsyncSession, trajectory: Trajectory | None) -> NextStep:
-    """At most one query, and only in the phases that need one (intake, waakvlam, and those with a planned
-    evaluation)."""
+def next_step_columns() -> tuple[Label[Any], Label[Any], Label[Any]]:
+    """What ``next_step`` needs, as columns of a statement that reads a trajectory (``Trajectory`` in its FROM):
+    the intake's completion, the next check-in and the planned evaluation, each asked only in the phases that
+    need it (in intake, in the waakvlam, and in those with a planned evaluation)."""
+    completed = select(Intake.completed_at).where(Intake.trajectory_id == Trajectory.id).scalar_subquery()
+    checkin = (
+        select(CheckIn.due_on)
+        .where(CheckIn.trajectory_id == Trajectory.id, CheckIn.done_on.is_(None))
+        .order_by(CheckIn.due_on)
+        .limit(1)
+        .scalar_subquery()
+    )
+    # At most one is planned per trajectory (a partial unique index).
+    planned = (
+        select(Evaluation.id)
+        .where(Evaluation.trajectory_id == Trajectory.id, Evaluation.status == EvaluationStatus.GEPLAND)
+        .scalar_subquery()
+    )
+    return (
+        case((Trajectory.phase == Phase.INTAKE, completed)).label("intake_completed_at"),
+        case((Trajectory.phase == Phase.WAAKVLAM, checkin)).label("next_checkin"),
+        case((Trajectory.phase.in_(sorted(evaluations.PLANNABLE)), planned)).label("planned_evaluation_id"),
+    )
+
+
+def next_step(
+    trajectory: Trajectory | None,
+    intake_completed_at: dt.datetime | None,
+    next_checkin_on: dt.date | None,
+    planned_evaluation_id: uuid.UUID | None,
+) -> NextStep:
+    """The next step from what ``next_step_columns`` read with the trajectory."""
     if trajectory is None:
         return NextStep()
-    if trajectory.phase == Phase.INTAKE:
-        return NextStep(agreement_open=await intake_complete(db, trajectory.id))
-    if trajectory.phase == Phase.WAAKVLAM:
-        return NextStep(next_checkin=await next_checkin(db, trajectory.id))
-    if trajectory.phase in evaluations.PLANNABLE:
-        planned = await evaluations.planned_of(db, trajectory.id)
-        return NextStep(evaluation_id=planned.id if planned else None)
-    return NextStep()
+    return NextStep(
+        agreement_open=intake_completed_at is not None,
+        next_checkin=next_checkin_on,
+        evaluation_id=planned_evaluation_id,
+    )

@@ -1,0 +1,1 @@
+"""A household's own pages: what they show of the household."""
