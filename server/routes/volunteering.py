@@ -326,15 +326,15 @@ async def _board_page(
     request: Request[Any, Any, Any], db: DbSession, *, errors: dict[str, dict[str, str]] | None = None
 ) -> Template:
     actor: Actor = request.state.actor
-    cards, tasks = await volunteering.board(db, actor)
+    board = await volunteering.board(db, actor)
     return render(
         request,
         "pages/volunteering/board.html",
         {
             "flash": flash(request, "aangeboden", "klaar"),
-            "cards": cards,
-            "tasks": tasks,
-            "works_with": await volunteering.volunteer_organisation(db, actor) is not None,
+            "cards": board.cards,
+            "tasks": board.tasks,
+            "works_with": board.works_with,
             "status_label": help_status_label,
             "moment": moment,
             "errors": errors or {},

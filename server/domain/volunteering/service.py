@@ -20,9 +20,11 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -76,7 +78,10 @@ def local_today() -> dt.date:
 
 def days_of(codes: str) -> tuple[int, ...]:
     """ "ma,do" as weekdays (0, 3); anything unknown is left out."""
-    return tuple(i for i, code in enumerate(WEEKDAYS) if code in codes.split(","))
+    if not codes:
+        return ()
+    given = codes.split(",")
+    return tuple(i for i, code in enumerate(WEEKDAYS) if code in given)
 
 
 def codes_of(days: Iterable[int]) -> str:
@@ -205,12 +210,15 @@ async def live_request_for(db: AsyncSession, action_id: uuid.UUID) -> HelpReques
     return found
 
 
+@cache
+def _live_action_ids_statement() -> Select[tuple[uuid.UUID]]:
+    household_id: BindParameter[uuid.UUID] = bindparam("household_id", type_=HelpRequest.household_id.type)
+    return select(HelpRequest.action_id).where(HelpRequest.household_id == household_id, HelpRequest.status.in_(LIVE))
+
+
 async def live_action_ids(db: AsyncSession, household_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """Actions of the household that have a help request going (so no second one is offered)."""
-    rows = await db.scalars(
-        select(HelpRequest.action_id).where(HelpRequest.household_id == household_id, HelpRequest.status.in_(LIVE))
-    )
-    return frozenset(rows)
+    return frozenset(await db.scalars(_live_action_ids_statement(), {"household_id": household_id}))
 
 
 def _date(raw: str, field_name: str, errors: dict[str, str]) -> dt.date | None:
@@ -311,23 +319,43 @@ async def publish(
 # ------------------------------------------------------------------------------------------------------
 
 
-async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation | None:
-    """The volunteer's organisation, if it is one the volunteer's gemeente works with (and has not ended)."""
-    organisation_ids = [r.organisation_id for r in actor.roles if r.role == Role.VOLUNTEER and r.organisation_id]
-    if not organisation_ids:
-        return None
-    found: Organisation | None = await db.scalar(
-        select(Organisation)
+@cache
+def _volunteer_organisation_statement(whole: bool) -> Select[Any]:
+    """The volunteer's organisation (``whole``), or only its id where the question is whether there is one."""
+    return (
+        select(Organisation if whole else Organisation.id)
         .where(
-            Organisation.id.in_(organisation_ids),
+            Organisation.id.in_(bindparam("organisations", expanding=True)),
             Organisation.kind == OrganisationKind.VOLUNTEER,
             Organisation.works_with_municipality.is_(True),
             Organisation.ended_at.is_(None),
-            Organisation.municipality_id == actor.person.municipality_id,
+            Organisation.municipality_id == bindparam("municipality_id", type_=Organisation.municipality_id.type),
         )
         .limit(1)
     )
+
+
+def _volunteer_organisation_parameters(actor: Actor) -> dict[str, Any] | None:
+    organisation_ids = [r.organisation_id for r in actor.roles if r.role == Role.VOLUNTEER and r.organisation_id]
+    if not organisation_ids:
+        return None
+    return {"organisations": organisation_ids, "municipality_id": actor.person.municipality_id}
+
+
+async def volunteer_organisation(db: AsyncSession, actor: Actor) -> Organisation | None:
+    """The volunteer's organisation, if it is one the volunteer's gemeente works with (and has not ended)."""
+    parameters = _volunteer_organisation_parameters(actor)
+    if parameters is None:
+        return None
+    found: Organisation | None = await db.scalar(_volunteer_organisation_statement(True), parameters)
     return found
+
+
+async def works_with_gemeente(db: AsyncSession, actor: Actor) -> bool:
+    """Whether the volunteer's organisation is one the volunteer's gemeente works with (``volunteer_organisation``
+    without loading it)."""
+    parameters = _volunteer_organisation_parameters(actor)
+    return parameters is not None and await db.scalar(_volunteer_organisation_statement(False), parameters) is not None
 
 
 @dataclass
@@ -369,49 +397,70 @@ class Task:
     next_on: dt.date | None = None
 
 
-def _in_period(today: dt.date) -> ColumnElement[bool]:
+def _in_period(today: ColumnElement[dt.date]) -> ColumnElement[bool]:
     """A request without an end, or whose last day has not passed: after it, volunteers read nothing of it."""
     return or_(HelpRequest.ends_on.is_(None), HelpRequest.ends_on >= today)
 
 
-def _accepted_offer_on_live_request(person_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+def _today() -> BindParameter[dt.date]:
+    return bindparam("today", type_=HelpRequest.ends_on.type)
+
+
+@cache
+def _tasks_statement() -> Select[Any]:
+    volunteer_id: BindParameter[uuid.UUID] = bindparam("volunteer_id", type_=HelpOffer.volunteer_id.type)
     return (
-        HelpOffer.volunteer_id == person_id,
-        HelpOffer.status == HelpOfferStatus.ACCEPTED,
-        HelpRequest.status.in_(LIVE),
-        _in_period(local_today()),
+        select(
+            HelpRequest.id,
+            HelpRequest.household_id,
+            HelpRequest.what,
+            HelpRequest.status,
+            HelpRequest.when_text,
+            HelpRequest.weekdays,
+            HelpRequest.starts_on,
+            HelpRequest.ends_on,
+            HelpOffer.weekdays.label("offered"),
+        )
+        .join(HelpOffer, HelpOffer.help_request_id == HelpRequest.id)
+        .where(
+            HelpOffer.volunteer_id == volunteer_id,
+            HelpOffer.status == HelpOfferStatus.ACCEPTED,
+            HelpRequest.status.in_(LIVE),
+            _in_period(_today()),
+        )
+        .order_by(HelpRequest.accepted_at, HelpRequest.id)
     )
 
 
 async def tasks_of(db: AsyncSession, actor: Actor) -> list[Task]:
-    """The volunteer's own tasks: requests on which the household accepted their offer, while they run. Two
-    queries."""
-    rows = (
-        await db.execute(
-            select(HelpRequest, HelpOffer.weekdays)
-            .join(HelpOffer, HelpOffer.help_request_id == HelpRequest.id)
-            .where(*_accepted_offer_on_live_request(actor.id))
-            .order_by(HelpRequest.accepted_at, HelpRequest.id)
-        )
-    ).tuples()
+    """The volunteer's own tasks: requests on which the household accepted their offer, while they run. One
+    query."""
     today = local_today()
+    rows = await db.execute(_tasks_statement(), {"volunteer_id": actor.id, "today": today})
     tasks = []
-    for request, offered in rows:
-        days = days_of(offered) if is_recurring(request) else ()
+    for row in rows:
+        days = days_of(row.offered) if row.weekdays else ()
         tasks.append(
             Task(
-                request.id,
-                request.household_id,
-                request.what,
-                HelpRequestStatus(request.status),
-                request.when_text,
+                row.id,
+                row.household_id,
+                row.what,
+                HelpRequestStatus(row.status),
+                row.when_text,
                 days,
-                request.starts_on,
-                request.ends_on,
-                next_date(days, request.starts_on, request.ends_on, today),
+                row.starts_on,
+                row.ends_on,
+                next_date(days, row.starts_on, row.ends_on, today),
             )
         )
     return tasks
+
+
+@cache
+def _taken_days_statement() -> Select[tuple[uuid.UUID, int, uuid.UUID]]:
+    return select(HelpRotaDay.help_request_id, HelpRotaDay.weekday, HelpRotaDay.volunteer_id).where(
+        HelpRotaDay.help_request_id.in_(bindparam("request_ids", expanding=True))
+    )
 
 
 async def _taken_days(db: AsyncSession, request_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[int, uuid.UUID]]:
@@ -419,44 +468,59 @@ async def _taken_days(db: AsyncSession, request_ids: Sequence[uuid.UUID]) -> dic
     taken: dict[uuid.UUID, dict[int, uuid.UUID]] = {}
     if not request_ids:
         return taken
-    for request_id, weekday, volunteer_id in (
-        await db.execute(
-            select(HelpRotaDay.help_request_id, HelpRotaDay.weekday, HelpRotaDay.volunteer_id).where(
-                HelpRotaDay.help_request_id.in_(list(request_ids))
-            )
-        )
-    ).tuples():
+    rows = await db.execute(_taken_days_statement(), {"request_ids": list(request_ids)})
+    for request_id, weekday, volunteer_id in rows.tuples():
         taken.setdefault(request_id, {})[weekday] = volunteer_id
     return taken
 
 
-async def board(db: AsyncSession, actor: Actor) -> tuple[list[Card], list[Task]]:
+@cache
+def _cards_statement() -> Select[Any]:
+    """The open requests of the gemeente that still run (the latest hundred), with the volunteer's own offer on
+    each, if she made one (one at most: an offer is unique per request and volunteer)."""
+    volunteer_id: BindParameter[uuid.UUID] = bindparam("volunteer_id", type_=HelpOffer.volunteer_id.type)
+    municipality_id: BindParameter[uuid.UUID] = bindparam("municipality_id", type_=HelpRequest.municipality_id.type)
+    return (
+        select(
+            HelpRequest.id,
+            HelpRequest.what,
+            HelpRequest.when_text,
+            HelpRequest.wijk,
+            HelpRequest.weekdays,
+            HelpRequest.starts_on,
+            HelpRequest.ends_on,
+            HelpOffer.id.label("offer_id"),
+            HelpOffer.weekdays.label("offered"),
+        )
+        .outerjoin(HelpOffer, (HelpOffer.help_request_id == HelpRequest.id) & (HelpOffer.volunteer_id == volunteer_id))
+        .where(
+            HelpRequest.municipality_id == municipality_id,
+            HelpRequest.status == HelpRequestStatus.OPEN,
+            _in_period(_today()),
+        )
+        .order_by(HelpRequest.created_at.desc())
+        .limit(100)
+    )
+
+
+@dataclass(frozen=True)
+class Board:
+    """The volunteer's task board: the open cards (only when her organisation works with the gemeente), and her
+    own accepted tasks."""
+
+    cards: list[Card]
+    tasks: list[Task]
+    works_with: bool
+
+
+async def board(db: AsyncSession, actor: Actor) -> Board:
     """Open cards of the volunteer's gemeente, and the volunteer's own accepted tasks."""
     tasks = await tasks_of(db, actor)
-    if await volunteer_organisation(db, actor) is None:
-        return [], tasks
-    offers = dict(
-        (
-            await db.execute(
-                select(HelpOffer.help_request_id, HelpOffer.weekdays).where(HelpOffer.volunteer_id == actor.id)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    requests = list(
-        await db.scalars(
-            select(HelpRequest)
-            .where(
-                HelpRequest.municipality_id == actor.person.municipality_id,
-                HelpRequest.status == HelpRequestStatus.OPEN,
-                _in_period(local_today()),
-            )
-            .order_by(HelpRequest.created_at.desc())
-            .limit(100)
-        )
-    )
-    taken = await _taken_days(db, [r.id for r in requests if is_recurring(r)])
+    if not await works_with_gemeente(db, actor):
+        return Board([], tasks, works_with=False)
+    parameters = {"volunteer_id": actor.id, "municipality_id": actor.person.municipality_id, "today": local_today()}
+    requests = (await db.execute(_cards_statement(), parameters)).all()
+    taken = await _taken_days(db, [r.id for r in requests if r.weekdays])
     cards = []
     for r in requests:
         days = days_of(r.weekdays)
@@ -466,15 +530,15 @@ async def board(db: AsyncSession, actor: Actor) -> tuple[list[Card], list[Task]]
                 r.what,
                 r.when_text,
                 r.wijk,
-                r.id in offers,
+                r.offer_id is not None,
                 days,
                 tuple(d for d in days if d not in taken.get(r.id, {})),
                 r.starts_on,
                 r.ends_on,
-                days_of(offers.get(r.id, "")),
+                days_of(r.offered or ""),
             )
         )
-    return cards, tasks
+    return Board(cards, tasks, works_with=True)
 
 
 class CardGone(NotFound):
