@@ -22,7 +22,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -39,6 +39,8 @@ log = logging.getLogger("onsplan.transactions")
 
 STATE_DB = "db"
 STATE_LOOK = "look"
+# More looks of one page (a list of households shown by name), written with its own look, after the read.
+STATE_LOOKS = "looks"
 STATE_RENDERED = "rendered_view"
 STATE_LOOK_WRITTEN = "look_written"
 _WITHHELD = "onsplan_withheld"
@@ -83,13 +85,13 @@ class LookWriter:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._waiting: list[tuple[access_log.Look, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[Sequence[access_log.Look], asyncio.Future[None]]] = []
         self._writing: asyncio.Task[None] | None = None
 
-    async def write(self, look: access_log.Look) -> bool:
-        """True once the look is stored; False (and logged) when it could not be."""
+    async def write(self, looks: Sequence[access_log.Look]) -> bool:
+        """True once the looks are stored; False (and logged) when they could not be."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((look, done))
+        self._waiting.append((looks, done))
         if self._writing is None:
             self._writing = asyncio.create_task(self._write_batches())
         try:
@@ -105,7 +107,7 @@ class LookWriter:
                 batch, self._waiting = self._waiting, []
                 try:
                     async with self.engine.begin() as connection:
-                        await access_log.record_looks(connection, [look for look, _done in batch])
+                        await access_log.record_looks(connection, [look for looks, _done in batch for look in looks])
                 except Exception as exc:  # every request of the batch withholds its answer
                     for _look, done in batch:
                         if not done.done():
@@ -125,11 +127,12 @@ def _look_writer(scope: dict[str, Any]) -> LookWriter:
     return writer
 
 
-def _must_log(state: dict[str, Any], status: int) -> access_log.Look | None:
+def _must_log(state: dict[str, Any], status: int) -> list[access_log.Look]:
     look: access_log.Look | None = state.get(STATE_LOOK)
-    if look is None or not state.get(STATE_RENDERED) or status >= 500 or state.get(STATE_LOOK_WRITTEN):
-        return None
-    return look
+    looks: list[access_log.Look] = ([look] if look is not None else []) + list(state.get(STATE_LOOKS, ()))
+    if not looks or not state.get(STATE_RENDERED) or status >= 500 or state.get(STATE_LOOK_WRITTEN):
+        return []
+    return looks
 
 
 async def end_reads(response: Response[Any]) -> Response[Any]:
@@ -147,9 +150,9 @@ async def end_reads(response: Response[Any]) -> Response[Any]:
             await db.commit()
         else:
             await db.rollback()
-    look = _must_log(state, status)
-    if look is not None:
-        if not await _look_writer(scope).write(look):
+    looks = _must_log(state, status)
+    if looks:
+        if not await _look_writer(scope).write(looks):
             return Response(b"", status_code=500, media_type="text/plain", headers={"Cache-Control": "no-store"})
         state[STATE_LOOK_WRITTEN] = True
     return response
@@ -182,8 +185,8 @@ def request_finisher(session_scope_key: str) -> BeforeMessageSendHookHandler:
                 log.exception("the request's writes were refused by the database")
                 _fail(message, scope)
         await commit_or_roll_back(asgi_message, asgi_scope)
-        look = _must_log(state, message["status"])
-        if look is not None and not await _look_writer(scope).write(look):
+        looks = _must_log(state, message["status"])
+        if looks and not await _look_writer(scope).write(looks):
             _fail(message, scope)
         counter = statement_count.get()
         if counter is not None:
