@@ -16,6 +16,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import i18n
 from server.db import statement_count
+from server.domain import access_log
 from server.transactions import current_scope
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -85,6 +86,7 @@ class RequestContextMiddleware:
         request_id = incoming if incoming and _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         id_token = request_id_var.set(request_id)
         scope_token = current_scope.set(scope)  # type: ignore[arg-type]
+        _looks, looks_token = access_log.collect_page_looks()
         locale_token = i18n.current_locale.set(
             i18n.negotiate(_header(scope, b"accept-language"), preferred=_cookie(scope, i18n.LANGUAGE_COOKIE))
         )
@@ -116,6 +118,7 @@ class RequestContextMiddleware:
             )
             statement_count.reset(count_token)
             current_scope.reset(scope_token)
+            access_log.stop_collecting(looks_token)
             i18n.current_locale.reset(locale_token)
             request_id_var.reset(id_token)
 

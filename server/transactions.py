@@ -39,8 +39,6 @@ log = logging.getLogger("onsplan.transactions")
 
 STATE_DB = "db"
 STATE_LOOK = "look"
-# More looks of one page (a list of households shown by name), written with its own look, after the read.
-STATE_LOOKS = "looks"
 STATE_RENDERED = "rendered_view"
 STATE_LOOK_WRITTEN = "look_written"
 _WITHHELD = "onsplan_withheld"
@@ -128,11 +126,14 @@ def _look_writer(scope: dict[str, Any]) -> LookWriter:
 
 
 def _must_log(state: dict[str, Any], status: int) -> list[access_log.Look]:
-    look: access_log.Look | None = state.get(STATE_LOOK)
-    looks: list[access_log.Look] = ([look] if look is not None else []) + list(state.get(STATE_LOOKS, ()))
-    if not looks or not state.get(STATE_RENDERED) or status >= 500 or state.get(STATE_LOOK_WRITTEN):
+    """The looks to write for this answer: the guard's look at the household when its page was shown (a refused
+    form shows it too), and the looks of the lists the page showed when it succeeded (as their writes in the
+    page's transaction would have been kept: only when it commits)."""
+    if state.get(STATE_LOOK_WRITTEN):
         return []
-    return looks
+    look: access_log.Look | None = state.get(STATE_LOOK)
+    looks = [look] if look is not None and state.get(STATE_RENDERED) and status < 500 else []
+    return looks + access_log.gathered_page_looks() if status < 400 else looks
 
 
 async def end_reads(response: Response[Any]) -> Response[Any]:

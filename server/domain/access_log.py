@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -91,6 +92,37 @@ class Look:
             None,
         )
         return cls(actor.id, actor.person.display_name, role, organisation_id, household_id, resource)
+
+
+# The looks of the page being served, when the web layer writes them after the read (server/transactions.py).
+_page_looks: ContextVar[list[Look] | None] = ContextVar("page_looks", default=None)
+
+
+def collect_page_looks() -> tuple[list[Look], Token[list[Look] | None]]:
+    """For the request about to be served: the list its pages' looks gather in (see ``record_page_looks``)."""
+    looks: list[Look] = []
+    return looks, _page_looks.set(looks)
+
+
+def stop_collecting(token: Token[list[Look] | None]) -> None:
+    _page_looks.reset(token)
+
+
+def gathered_page_looks() -> list[Look]:
+    return list(_page_looks.get() or ())
+
+
+async def record_page_looks(db: AsyncSession, looks: Sequence[Look]) -> None:
+    """The looks of a list a page shows (households by name). In a request they are handed to the web layer,
+    which writes them after the read, before the page is shown, and withholds the page when it cannot: written
+    here, in the page's own transaction, they would hold each household's chain until the page is done, and
+    parallel requests showing one household would wait for each other. Outside a request (a command, a test
+    of the domain) they are written at once."""
+    gathering = _page_looks.get()
+    if gathering is None:
+        await record_looks(db, looks)
+    else:
+        gathering.extend(looks)
 
 
 async def record_look(db: AsyncSession | AsyncConnection, look: Look) -> AccessLogEntry:

@@ -17,7 +17,7 @@ from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import involvement
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.errors import N_, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import Household, Organisation, OrganisationKind, Person, Role, utcnow
@@ -440,7 +440,7 @@ async def partner_start(db: AsyncSession, actor: Actor) -> PartnerStart | None:
     ]
     # Overdue first, then by due date; actions without a date last.
     actions.sort(key=lambda a: (not a.overdue, a.due_on is None, a.due_on or today))
-    await record_looks(
+    await record_page_looks(
         db,
         [
             Look.of(

@@ -24,7 +24,6 @@ from server.domain.workspace import evaluation as evaluations
 from server.domain.workspace.handover import pending_for_receiver
 from server.routes.deps import DbSession, Form
 from server.routes.language import languages_for
-from server.transactions import STATE_LOOKS
 from server.views.caseload import caseload_context
 from server.views.evaluation import next_evaluation_rows
 from server.views.partner import start_view
@@ -55,7 +54,6 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
         if has_caseload
         else None
     )
-    handovers_for_me, request.state[STATE_LOOKS] = await pending_for_receiver(db_session, actor)
     return render(
         request,
         "pages/me/overview.html",
@@ -73,7 +71,7 @@ async def overview(request: Request[Any, Any, Any], db_session: DbSession) -> Te
             # The team lead's doorbraken, budget and covers; a covering colleague's absent regisseur's households.
             "team_start": team_start_context(await team_start(db_session, actor)),
             "has_caseload": has_caseload,
-            "handovers_for_me": [handover_offer_row(p) for p in handovers_for_me],
+            "handovers_for_me": [handover_offer_row(p) for p in await pending_for_receiver(db_session, actor)],
             "partner": start_view(await partner_start(db_session, actor)),
             "is_admin": actor.has_role(Role.ADMIN),
             # The functional admin's work: people, teams and organisations, settings, recovery links waiting.

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import access_log
 from server.domain.models import (
     AccessLogEntry,
     Household,
@@ -389,3 +390,37 @@ async def test_the_start_page_lists_every_handover_waiting_for_the_receiver(
         select(func.count()).select_from(AccessLogEntry).where(AccessLogEntry.actor_id == s.joris.id)
     )
     assert looks == 3
+
+
+async def test_the_receivers_start_page_is_shown_only_once_the_household_reads_the_look_in_its_access_log(
+    client: AsyncTestClient[Litestar], db: AsyncSession, submit: Any, monkeypatch: Any
+) -> None:
+    s = await scene(db)
+    await offer_warm(client, db, submit, s)
+    await signed_in_as(client, db, s.joris)
+    household_id, joris_id = s.household.id, s.joris.id
+
+    async def looks() -> list[str]:
+        rows = await db.scalars(
+            select(AccessLogEntry.resource)
+            .where(AccessLogEntry.household_id == household_id, AccessLogEntry.actor_id == joris_id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
+    # When the access log cannot be written, the page with the household's name is not shown at all.
+    async def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the access log is unreachable")
+
+    monkeypatch.setattr(access_log, "record_looks", refuse)
+    withheld = await client.get("/mijn")
+    assert withheld.status_code == 500
+    assert "Huishouden Bakker" not in withheld.text
+    await db.rollback()
+    assert await looks() == []
+
+    monkeypatch.undo()
+    shown = await client.get("/mijn")
+    assert shown.status_code == 200 and "Huishouden Bakker" in shown.text
+    await db.rollback()
+    assert await looks() == ["handover"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.budget.model import BudgetEntry, EntryKind, EntryStatus
 from server.domain.budget.money import AmountError, format_euro, parse_amount
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
@@ -300,7 +300,7 @@ async def waiting_for_team(db: AsyncSession, actor: Actor) -> list[WaitingEntry]
         WaitingEntry(entry_id, household_id, name, by, EntryKind(kind), purpose, amount, booked_on)
         for entry_id, household_id, name, by, kind, purpose, amount, booked_on in rows.tuples()
     ]
-    await record_looks(
+    await record_page_looks(
         db,
         [
             Look.of(actor, Relation.TEAM_LEAD, household_id, APPROVALS_RESOURCE)

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, c
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.events import EventKind
 from server.domain.models import Household, Member, Organisation, Person, Role
 from server.domain.network.model import NetworkPerson
@@ -249,7 +249,7 @@ async def _record_looks(db: AsyncSession, actor: Actor, items: list[InboxItem]) 
     for item in items:
         if item.household and item.household_id is not None:
             shown.setdefault(item.household_id, item.kind)
-    await record_looks(
+    await record_page_looks(
         db,
         [
             Look.of(actor, reader_relation(actor, household_id, kind), household_id, LOOK_RESOURCE)

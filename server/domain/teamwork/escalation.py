@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import Household, Person, Phase, Role, Trajectory, utcnow
@@ -379,7 +379,7 @@ async def team_escalations(
     ]
     if open_only:
         rows = [row for row in rows if row.status == EscalationStatus.OPEN]
-    await record_looks(
+    await record_page_looks(
         db,
         [
             Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_ESCALATIONS_RESOURCE)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.caseload import Caseload, caseloads_of
 from server.domain.models import Role
 from server.domain.policy import Actor, Relation
@@ -49,7 +49,7 @@ async def team_start(db: AsyncSession, actor: Actor, *, today: dt.date | None = 
         pairs = list(dict.fromkeys((c.absent_id, c.team_id) for c in covers if c.team_id is not None))
         loads = await caseloads_of(db, actor, pairs, today=today)
         covering = [Covering(cover, loads[(cover.absent_id, cover.team_id)]) for cover in covers if cover.team_id]
-        await record_looks(
+        await record_page_looks(
             db,
             [
                 Look.of(actor, Relation.COVERING, household_id, COVER_START_RESOURCE)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.access_log import Look, record_looks
+from server.domain.access_log import Look, record_page_looks
 from server.domain.budget.model import BudgetEntry, EntryStatus
 from server.domain.caseload import overdue_actions, phase_moved_at
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
@@ -140,7 +140,7 @@ async def team_overview(db: AsyncSession, actor: Actor, *, today: dt.date | None
         load.households += 1
         load.per_phase[row.phase] += 1
         load.evaluations_overdue += row.evaluation_overdue
-    await record_looks(
+    await record_page_looks(
         db,
         [
             Look.of(actor, Relation.TEAM_LEAD, household_id, TEAM_OVERVIEW_RESOURCE)

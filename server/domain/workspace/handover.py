@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from server.domain import involvement, lifecycle
-from server.domain.access_log import Look
+from server.domain.access_log import Look, record_page_looks
 from server.domain.errors import N_, IllegalTransition, InvalidInput, NotFound
 from server.domain.events import EventKind, record_event
 from server.domain.models import (
@@ -590,25 +590,25 @@ def _pending(row: tuple[object, ...]) -> PendingHandover:
     )
 
 
-async def pending_for_receiver(db: AsyncSession, actor: Actor) -> tuple[list[PendingHandover], list[Look]]:
-    """The handovers waiting for this person's answer, for their start page, with the looks the caller writes.
-    The names of those households are shown outside a household's own pages, so each household reads in its
-    access log that this person saw it. The looks are handed back rather than written here: written in the
-    page's own transaction, they would hold each household's chain until the page is done, and parallel start
-    pages of one receiver would wait for each other. A page hands them to its access-log writer, which writes
-    them before the page is shown (and withholds the page when it cannot). One statement."""
+async def pending_for_receiver(db: AsyncSession, actor: Actor) -> list[PendingHandover]:
+    """The handovers waiting for this person's answer, for their start page. The names of those households are
+    shown outside a household's own pages, so each household reads in its access log that this person saw it.
+    One statement, and the looks (written after the read, see ``access_log.record_page_looks``)."""
     if not actor.role_names & {Role.PARTNER_PROFESSIONAL, Role.REGISSEUR}:
-        return [], []
+        return []
     rows = await db.execute(
         _pending_statement(_Pending.FOR_RECEIVER),
         {"person_id": actor.id, "municipality_id": actor.person.municipality_id},
     )
     pending = [_pending(tuple(row)) for row in rows.tuples()]
-    looks = [
-        Look.of(actor, Relation.HANDOVER_RECEIVER, household_id, RECEIVER_LIST_RESOURCE)
-        for household_id in dict.fromkeys(p.household_id for p in pending)
-    ]
-    return pending, looks
+    await record_page_looks(
+        db,
+        [
+            Look.of(actor, Relation.HANDOVER_RECEIVER, household_id, RECEIVER_LIST_RESOURCE)
+            for household_id in dict.fromkeys(p.household_id for p in pending)
+        ],
+    )
+    return pending
 
 
 async def offered_view(db: AsyncSession, actor: Actor, household_id: uuid.UUID) -> PendingHandover:
